@@ -1,0 +1,87 @@
+#pragma once
+// The register's storage interface. Callers see only this; SQLite is the
+// embedded default (sqlite/), PostgreSQL can be added behind the same API.
+//
+// Every write goes through commit(): one transaction that applies a batch of
+// changes, appends one audit entry per changed shelter and bumps the register
+// revision once. A failed commit leaves the store exactly as it was.
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/shelter.hpp"
+
+namespace rifugio {
+
+/// One change to one shelter.
+struct Change {
+  enum class Op { create, update, retire };
+  Op op = Op::update;
+  /// The record as it should be. For create, id is 0 and keys must be
+  /// unique; for update and retire, id names the record and version must be
+  /// the version the caller read (else Conflict).
+  Shelter after;
+  std::string reason;  ///< overrides the change set's reason when not empty
+};
+
+/// A batch of changes committed together.
+struct ChangeSet {
+  std::string actor;   ///< who: a user name, "import:<source>", ...
+  std::string reason;  ///< why, for the audit log
+  /// True for edits made by hand: the fields they change are remembered in
+  /// Shelter::manual_fields so a later import does not silently undo them.
+  bool manual = false;
+  std::vector<Change> changes;
+};
+
+struct CommitResult {
+  std::int64_t revision = 0;  ///< revision after the commit (unchanged if nothing changed)
+  std::size_t created = 0, updated = 0, retired = 0, unchanged = 0;
+  std::vector<ShelterId> ids;  ///< id of each change, in order (new ids for creates)
+};
+
+/// One row of the append-only audit log.
+struct AuditEntry {
+  std::int64_t seq = 0;
+  std::int64_t revision = 0;
+  UnixTime time = 0;
+  std::string actor;
+  std::string reason;
+  ShelterId shelter = 0;
+  std::string op;  ///< create | update | retire
+  nlohmann::json before;  ///< changed fields before (null for create)
+  nlohmann::json after;   ///< changed fields after
+};
+
+struct ListOptions {
+  bool include_retired = false;
+  std::string source;  ///< only shelters with a key from this source ("" = all)
+};
+
+struct AuditQuery {
+  std::optional<ShelterId> shelter;
+  std::int64_t after_seq = 0;  ///< entries with seq greater than this
+  std::size_t limit = 100;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  /// Increases by one with every commit that changed something.
+  virtual std::int64_t revision() = 0;
+  virtual std::vector<Shelter> list(const ListOptions& opts = {}) = 0;
+  virtual std::optional<Shelter> get(ShelterId id) = 0;
+  virtual std::optional<ShelterId> find(const ExternalKey& key) = 0;
+  /// Apply the batch atomically. @throws Conflict on a stale version,
+  /// NotFound for an unknown id, StoreError on failure; nothing is written then.
+  virtual CommitResult commit(const ChangeSet& changes) = 0;
+  virtual std::vector<AuditEntry> audit(const AuditQuery& q) = 0;
+};
+
+/// Open a store: a file path (SQLite, created if missing). @throws StoreError.
+std::unique_ptr<Store> open_store(const std::string& location);
+
+}  // namespace rifugio
