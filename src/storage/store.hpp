@@ -67,17 +67,33 @@ struct AuditQuery {
   std::size_t limit = 100;
 };
 
+/// An open write transaction (BEGIN IMMEDIATE): apply changes one by one,
+/// then commit(). Destroying it without commit() rolls everything back.
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+  /// Apply one change; returns the shelter id (new for creates). Unchanged
+  /// records are counted, not written. @throws Conflict, NotFound, StoreError.
+  virtual ShelterId apply(const Change& change) = 0;
+  /// Make everything durable and bump the revision once if anything changed.
+  virtual CommitResult commit() = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
   /// Increases by one with every commit that changed something.
   virtual std::int64_t revision() = 0;
-  virtual std::vector<Shelter> list(const ListOptions& opts = {}) = 0;
+  virtual std::vector<Shelter> list(const ListOptions& opts) = 0;
   virtual std::optional<Shelter> get(ShelterId id) = 0;
   virtual std::optional<ShelterId> find(const ExternalKey& key) = 0;
+  /// Start a write transaction for large batches (imports) that should not
+  /// be held in memory at once. Only one is open at a time per store.
+  virtual std::unique_ptr<Transaction> begin(const std::string& actor, const std::string& reason,
+                                             bool manual) = 0;
   /// Apply the batch atomically. @throws Conflict on a stale version,
   /// NotFound for an unknown id, StoreError on failure; nothing is written then.
-  virtual CommitResult commit(const ChangeSet& changes) = 0;
+  CommitResult commit(const ChangeSet& changes);
   virtual std::vector<AuditEntry> audit(const AuditQuery& q) = 0;
 };
 

@@ -1,1 +1,38 @@
 #pragma once
+// The embedded default store: one SQLite file in WAL mode with foreign keys
+// on and synchronous=FULL, so a commit that returned survives a power cut.
+
+#include <memory>
+#include <string>
+
+#include "storage/store.hpp"
+
+struct sqlite3;
+
+namespace rifugio {
+
+class SqliteStore final : public Store {
+ public:
+  /// Open or create the database at `path` and migrate its schema to the
+  /// newest version. @throws StoreError naming the file.
+  explicit SqliteStore(const std::string& path);
+  ~SqliteStore() override;
+
+  std::int64_t revision() override;
+  std::vector<Shelter> list(const ListOptions& opts) override;
+  std::optional<Shelter> get(ShelterId id) override;
+  std::optional<ShelterId> find(const ExternalKey& key) override;
+  std::unique_ptr<Transaction> begin(const std::string& actor, const std::string& reason,
+                                     bool manual) override;
+  std::vector<AuditEntry> audit(const AuditQuery& q) override;
+
+  /// The schema version this build writes.
+  static int schema_version();
+
+ private:
+  class Tx;
+  sqlite3* db_ = nullptr;
+  std::string path_;
+};
+
+}  // namespace rifugio
