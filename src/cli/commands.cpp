@@ -1,0 +1,266 @@
+#include "cli/commands.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+
+#include "core/shelter_json.hpp"
+#include "import/importer.hpp"
+#include "spatial/snapshot.hpp"
+#include "storage/store.hpp"
+
+namespace rifugio::cli {
+
+namespace {
+
+std::unique_ptr<Store> open(const Options& o) {
+  auto parent = std::filesystem::path(o.db).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent);
+  return open_store(o.db);
+}
+
+// A one-line progress bar on stderr, only when a person is watching.
+class Progress {
+ public:
+  explicit Progress(bool enabled) : enabled_(enabled && isatty(STDERR_FILENO)) {}
+  ~Progress() {
+    if (drawn_) std::fputs("\r\033[K", stderr);
+  }
+  void operator()(std::int64_t done, std::int64_t total) {
+    if (!enabled_) return;
+    drawn_ = true;
+    if (total > 0) {
+      int width = 30, filled = static_cast<int>(width * std::min<std::int64_t>(done, total) / total);
+      fmt::print(stderr, "\r[{}{}] {:3}% {}/{}", std::string(filled, '#'), std::string(width - filled, ' '),
+                 100 * std::min<std::int64_t>(done, total) / total, done, total);
+    } else {
+      fmt::print(stderr, "\r{} records read", done);
+    }
+  }
+
+ private:
+  bool enabled_;
+  bool drawn_ = false;
+};
+
+int cmd_import(const Options& o) {
+  auto store = open(o);
+  int rejected_files = 0;
+  nlohmann::json reports = nlohmann::json::array();
+  for (const auto& path : o.import.mappings) {
+    auto mapping = import::load_mapping(path);
+    Progress progress(!o.import.quiet);
+    import::ImportOptions opt{.data_dir = o.import.data_dir,
+                              .borders_path = o.import.borders,
+                              .complete = o.import.complete,
+                              .dry_run = o.import.dry_run,
+                              .link = o.import.link,
+                              .overwrite_manual = o.import.overwrite_manual,
+                              .actor = o.import.actor,
+                              .progress = std::ref(progress)};
+    if (!opt.borders_path.empty() && !std::filesystem::exists(opt.borders_path)) {
+      fmt::print(stderr, "warning: country borders not found at {}: country check skipped (run the set-up)\n", opt.borders_path);
+      opt.borders_path.clear();
+    }
+    auto report = import::run_import(*store, mapping, opt);
+    progress(0, 0);
+    std::cout << import::to_text(report);
+    reports.push_back(import::to_json(report));
+    if (report.rejected) ++rejected_files;
+  }
+  if (!o.import.report.empty()) {
+    std::ofstream out(o.import.report);
+    if (!out) throw InputError(fmt::format("{}: cannot write the report", o.import.report));
+    out << (reports.size() == 1 ? reports[0] : reports).dump(2) << '\n';
+  }
+  return 0;
+}
+
+std::string csv_field(std::string_view v) {
+  if (v.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(v);
+  std::string out = "\"";
+  for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + '"';
+}
+
+int cmd_export(const Options& o) {
+  auto store = open(o);
+  std::ofstream file;
+  if (!o.output.empty()) {
+    file.open(o.output);
+    if (!file) throw InputError(fmt::format("{}: cannot write", o.output));
+  }
+  std::ostream& out = o.output.empty() ? std::cout : file;
+  auto shelters = store->list({.include_retired = o.include_retired});
+  if (o.format == "csv") {
+    out << "id,keys,name,address,municipality,region,country,lat,lon,capacity,kind,step_free,"
+           "status,occupancy,opening_hours,source,licence,retired\n";
+    for (auto& s : shelters) {
+      std::string keys;
+      for (auto& k : s.keys) keys += (keys.empty() ? "" : " ") + k.source + ":" + k.id;
+      out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", s.id, csv_field(keys),
+                         csv_field(s.name), csv_field(s.address), csv_field(s.municipality),
+                         csv_field(s.region), s.country,
+                         s.location ? fmt::format("{:.7f}", s.location->lat) : "",
+                         s.location ? fmt::format("{:.7f}", s.location->lon) : "",
+                         s.capacity ? std::to_string(*s.capacity) : "", to_string(s.kind),
+                         to_string(s.step_free), to_string(s.status),
+                         s.occupancy ? std::to_string(*s.occupancy) : "", csv_field(s.opening_hours),
+                         csv_field(s.source), csv_field(s.licence), s.retired ? "true" : "false");
+    }
+  } else {
+    out << "{\"type\":\"FeatureCollection\",\"features\":[\n";
+    for (std::size_t i = 0; i < shelters.size(); ++i)
+      out << (i ? ",\n" : "") << to_geojson_feature(shelters[i]).dump();
+    out << "\n]}\n";
+  }
+  if (!out) throw InputError("export: write failed");
+  return 0;
+}
+
+std::string one_line(const Shelter& s) {
+  return fmt::format("{:>7}  {:<28}  {:<32}  {:>6}  {:<7}  {}", s.id,
+                     s.keys.empty() ? "" : s.keys[0].source + ":" + s.keys[0].id,
+                     s.name.empty() ? s.address : s.name + ", " + s.address,
+                     s.capacity ? std::to_string(*s.capacity) : "?", to_string(s.status),
+                     s.location ? to_string(*s.location) : "needs location");
+}
+
+int cmd_list(const Options& o) {
+  auto store = open(o);
+  std::size_t n = 0;
+  for (auto& s : store->list({.include_retired = o.include_retired, .source = o.source})) {
+    if (o.limit && n++ >= o.limit) break;
+    std::cout << (o.json ? to_json(s).dump() : one_line(s)) << '\n';
+  }
+  return 0;
+}
+
+int cmd_show(const Options& o) {
+  auto store = open(o);
+  auto s = store->get(o.id);
+  if (!s) throw NotFound(fmt::format("shelter {}", o.id));
+  if (o.json) {
+    std::cout << to_json(*s).dump(2) << '\n';
+    return 0;
+  }
+  auto j = to_json(*s);
+  for (auto& [k, v] : j.items()) fmt::print("{:<15} {}\n", k, v.is_string() ? v.get<std::string>() : v.dump());
+  return 0;
+}
+
+int cmd_edit(const Options& o) {
+  auto store = open(o);
+  auto s = store->get(o.id);
+  if (!s) throw NotFound(fmt::format("shelter {}", o.id));
+  Shelter next = *s;
+  for (const auto& a : o.assignments) {
+    auto eq = a.find('=');
+    if (eq == std::string::npos) throw UsageError(fmt::format("'{}' is not field=value", a));
+    set_field(next, a.substr(0, eq), a.substr(eq + 1));
+  }
+  if (next.status != s->status) next.status_by = o.actor;
+  auto r = store->commit({o.actor, o.reason, true, {{Change::Op::update, next, ""}}});
+  fmt::print("shelter {}: {} (revision {})\n", o.id, r.updated ? "updated" : "unchanged", r.revision);
+  return 0;
+}
+
+int cmd_audit(const Options& o) {
+  auto store = open(o);
+  AuditQuery q{.limit = o.limit};
+  if (o.id) q.shelter = o.id;
+  for (auto& e : store->audit(q))
+    fmt::print("{} r{} {} {} shelter {} by {}: {}\n  before {}\n  after  {}\n", e.seq, e.revision,
+               format_time(e.time), e.op, e.shelter, e.actor, e.reason, e.before.dump(), e.after.dump());
+  return 0;
+}
+
+int cmd_stats(const Options& o) {
+  auto store = open(o);
+  auto all = store->list({.include_retired = true});
+  struct Count {
+    std::int64_t shelters = 0, places = 0, needs_location = 0, retired = 0;
+  };
+  std::map<std::string, Count> by_source;
+  std::map<std::string, std::int64_t> by_status;
+  Count total;
+  for (auto& s : all) {
+    for (Count* c : {&total, &by_source[s.source]}) {
+      if (s.retired) {
+        ++c->retired;
+        continue;
+      }
+      ++c->shelters;
+      c->places += s.capacity.value_or(0);
+      c->needs_location += s.needs_location();
+    }
+    if (!s.retired) ++by_status[std::string(to_string(s.status))];
+  }
+  if (o.json) {
+    nlohmann::json j = {{"revision", store->revision()}, {"shelters", total.shelters}, {"places", total.places},
+                        {"needs_location", total.needs_location}, {"retired", total.retired}};
+    for (auto& [src, c] : by_source)
+      j["sources"][src] = {{"shelters", c.shelters}, {"places", c.places}, {"needs_location", c.needs_location}, {"retired", c.retired}};
+    j["status"] = by_status;
+    std::cout << j.dump(2) << '\n';
+    return 0;
+  }
+  fmt::print("revision {}: {} shelters, {} places, {} need a location, {} retired\n", store->revision(),
+             total.shelters, total.places, total.needs_location, total.retired);
+  for (auto& [src, c] : by_source)
+    fmt::print("  {:<24} {:>7} shelters {:>10} places {:>6} need location {:>6} retired\n", src,
+               c.shelters, c.places, c.needs_location, c.retired);
+  for (auto& [st, n] : by_status) fmt::print("  status {:<8} {}\n", st, n);
+  return 0;
+}
+
+int cmd_nearest(const Options& o) {
+  auto store = open(o);
+  auto snap = spatial::Snapshot::build(store->revision(), store->list({}));
+  spatial::NearestQuery q{.origin = Location::from_lon_lat(o.nearest.lon, o.nearest.lat), .k = o.nearest.k};
+  q.max_distance_m = o.nearest.max_distance_m;
+  q.open_only = o.nearest.open;
+  q.min_free = o.nearest.min_free;
+  q.step_free = o.nearest.step_free;
+  if (!o.nearest.kind.empty()) {
+    q.kind = parse_kind(o.nearest.kind);
+    if (!q.kind) throw UsageError(fmt::format("--kind: '{}' is not a kind", o.nearest.kind));
+  }
+  auto hits = snap->nearest(q);
+  if (o.nearest.json) {
+    nlohmann::json results = nlohmann::json::array();
+    for (auto& h : hits) {
+      auto j = to_json(*h.shelter);
+      j["distance_m"] = std::round(h.distance_m * 10) / 10;
+      j["bearing_deg"] = std::round(h.bearing_deg);
+      results.push_back(j);
+    }
+    std::cout << nlohmann::json{{"revision", snap->revision()}, {"results", results}}.dump(2) << '\n';
+    return 0;
+  }
+  for (auto& h : hits)
+    fmt::print("{:>9.0f} m {:>4.0f}°  {}\n", h.distance_m, h.bearing_deg, one_line(*h.shelter));
+  if (hits.empty()) fmt::print("no shelter matches\n");
+  return 0;
+}
+
+}  // namespace
+
+int run(const Options& o) {
+  if (o.command == "import") return cmd_import(o);
+  if (o.command == "export") return cmd_export(o);
+  if (o.command == "list") return cmd_list(o);
+  if (o.command == "show") return cmd_show(o);
+  if (o.command == "edit") return cmd_edit(o);
+  if (o.command == "audit") return cmd_audit(o);
+  if (o.command == "stats") return cmd_stats(o);
+  if (o.command == "nearest") return cmd_nearest(o);
+  throw UsageError(fmt::format("command '{}' is not available in this build", o.command));
+}
+
+}  // namespace rifugio::cli

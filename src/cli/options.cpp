@@ -1,0 +1,101 @@
+#include "cli/options.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+
+namespace rifugio::cli {
+
+namespace {
+std::string env_or(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+}  // namespace
+
+Options parse_options(int argc, const char* const* argv) {
+  Options o;
+  o.db = env_or("RIFUGIO_DB", "var/rifugio.db");
+  o.import.data_dir = env_or("RIFUGIO_DATA_DIR", "../shared/data");
+#ifdef RIFUGIO_BORDERS_DEFAULT
+  o.import.borders = env_or("RIFUGIO_BORDERS", RIFUGIO_BORDERS_DEFAULT);
+#endif
+
+  CLI::App app{"rifugio: the public shelter register"};
+  app.set_version_flag("--version", "rifugio 0.1.0");
+  app.require_subcommand(1, 1);
+  app.add_option("--db", o.db, "SQLite register file (env RIFUGIO_DB)")->capture_default_str();
+
+  auto* imp = app.add_subcommand("import", "Import official lists described by mapping files");
+  imp->add_option("mapping", o.import.mappings, "Mapping file(s), e.g. mappings/no-dsb-2026.json")->required();
+  imp->add_option("--data-dir", o.import.data_dir, "Folder the mapping's file paths are relative to (env RIFUGIO_DATA_DIR)")->capture_default_str();
+  imp->add_option("--borders", o.import.borders, "Country borders GeoJSON for the country check")->capture_default_str();
+  imp->add_option("--report", o.import.report, "Write the full report as JSON to this file");
+  auto* complete = imp->add_flag_callback("--complete", [&] { o.import.complete = true; }, "The files hold the whole register: retire what is missing");
+  imp->add_flag_callback("--partial", [&] { o.import.complete = false; }, "The files hold part of the register: retire nothing")->excludes(complete);
+  imp->add_flag("--dry-run", o.import.dry_run, "Validate and report, write nothing");
+  imp->add_flag("--link", o.import.link, "Merge records that match another source's record nearby");
+  imp->add_flag("--overwrite-manual", o.import.overwrite_manual, "Replace values editors set by hand");
+  imp->add_flag("-q,--quiet", o.import.quiet, "No progress bar");
+  imp->add_option("--actor", o.import.actor, "Name recorded in the audit log")->capture_default_str();
+
+  auto* exp = app.add_subcommand("export", "Write the register as GeoJSON or CSV");
+  exp->add_option("--format", o.format, "geojson or csv")->check(CLI::IsMember({"geojson", "csv"}))->capture_default_str();
+  exp->add_option("-o,--output", o.output, "Output file (default: standard output)");
+  exp->add_flag("--include-retired", o.include_retired, "Also records no longer in their source");
+
+  auto* list = app.add_subcommand("list", "List shelters, one per line");
+  list->add_option("--source", o.source, "Only records with a key from this source");
+  list->add_option("--limit", o.limit, "At most this many (0 = all)")->capture_default_str();
+  list->add_flag("--include-retired", o.include_retired, "Also retired records");
+  list->add_flag("--json", o.json, "JSON lines");
+
+  auto* show = app.add_subcommand("show", "Show one shelter");
+  show->add_option("id", o.id, "Shelter id")->required();
+  show->add_flag("--json", o.json, "JSON");
+
+  auto* nearest = app.add_subcommand("nearest", "The k nearest shelters to a point (straight line)");
+  nearest->add_option("--lat", o.nearest.lat, "Latitude, degrees north")->required()->check(CLI::Range(-90.0, 90.0));
+  nearest->add_option("--lon", o.nearest.lon, "Longitude, degrees east")->required()->check(CLI::Range(-180.0, 180.0));
+  nearest->add_option("-k", o.nearest.k, "How many")->check(CLI::Range(1, 1000))->capture_default_str();
+  nearest->add_flag("--json", o.nearest.json, "JSON output (the same as GET /v1/nearest)");
+  nearest->add_flag("--open", o.nearest.open, "Only shelters not reported closed or full");
+  nearest->add_flag("--step-free", o.nearest.step_free, "Only step-free shelters");
+  nearest->add_option("--min-free", o.nearest.min_free, "At least this many free places")->check(CLI::NonNegativeNumber);
+  nearest->add_option("--max-distance", o.nearest.max_distance_m, "Metres")->check(CLI::PositiveNumber);
+  nearest->add_option("--kind", o.nearest.kind, "public_shelter, bunker, protected_basement, metro_station, parking, other");
+
+  auto* stats = app.add_subcommand("stats", "Counts by source, country, status; capacity totals");
+  stats->add_flag("--json", o.json, "JSON");
+
+  auto* edit = app.add_subcommand("edit", "Change fields of one shelter by hand (audited)");
+  edit->add_option("id", o.id, "Shelter id")->required();
+  edit->add_option("assignments", o.assignments, "field=value ... (location=LAT,LON; empty value clears)")->required();
+  edit->add_option("--reason", o.reason, "Why, for the audit log")->required();
+  edit->add_option("--actor", o.actor, "Who, for the audit log")->required();
+
+  auto* audit = app.add_subcommand("audit", "The audit log, oldest first");
+  audit->add_option("--id", o.id, "Only this shelter");
+  audit->add_option("--limit", o.limit, "At most this many")->capture_default_str();
+
+  auto* serve = app.add_subcommand("serve", "Run the HTTP API and web app");
+  serve->add_option("--address", o.serve.address, "Listen address")->capture_default_str();
+  serve->add_option("--port", o.serve.port, "Listen port")->check(CLI::Range(1, 65535))->capture_default_str();
+  serve->add_option("--threads", o.serve.threads, "Worker threads (0 = one per core)")->capture_default_str();
+  serve->add_option("--static", o.serve.static_dir, "Folder with the built web app");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    throw HelpRequested{app.help()};  // the chosen subcommand's help, if any
+  } catch (const CLI::CallForAllHelp&) {
+    throw HelpRequested{app.help("", CLI::AppFormatMode::All)};
+  } catch (const CLI::CallForVersion&) {
+    throw HelpRequested{"rifugio 0.1.0\n"};
+  } catch (const CLI::ParseError& e) {
+    throw UsageError(e.what());
+  }
+  o.command = app.get_subcommands().front()->get_name();
+  return o;
+}
+
+}  // namespace rifugio::cli

@@ -1,0 +1,73 @@
+#pragma once
+// Command-line parsing as a pure function: argv in, a plain Options struct
+// out, or a UsageError with CLI11's message. main.cpp only dispatches.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace rifugio::cli {
+
+/// Wrong command-line use: exit code 2.
+class UsageError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// --help or --version was asked for: print `text` and exit 0.
+struct HelpRequested {
+  std::string text;
+};
+
+struct ImportArgs {
+  std::vector<std::string> mappings;  ///< mapping files
+  std::string data_dir;               ///< DEFAULT: $RIFUGIO_DATA_DIR or ../shared/data
+  std::string borders;                ///< DEFAULT: the path configured at build time
+  std::string report;                 ///< write the JSON report here
+  std::optional<bool> complete;       ///< --complete / --partial override the mapping
+  bool dry_run = false, link = false, overwrite_manual = false, quiet = false;
+  std::string actor = "import";
+};
+
+struct NearestArgs {
+  double lat = 0, lon = 0;
+  unsigned k = 5;
+  bool json = false, open = false, step_free = false;
+  std::optional<int> min_free;
+  std::optional<double> max_distance_m;
+  std::string kind;
+};
+
+struct ServeArgs {
+  std::string address = "127.0.0.1";
+  unsigned port = 8080;
+  unsigned threads = 0;    ///< 0 = one per core
+  std::string static_dir;  ///< the built web app
+};
+
+struct Options {
+  std::string command;  ///< import, export, list, show, nearest, stats, edit, audit, serve
+  std::string db;       ///< DEFAULT: $RIFUGIO_DB or var/rifugio.db
+  ImportArgs import;
+  NearestArgs nearest;
+  ServeArgs serve;
+  // export
+  std::string format = "geojson";  ///< geojson | csv
+  std::string output;              ///< "" = standard output
+  bool include_retired = false;
+  // show / edit / audit / list
+  std::int64_t id = 0;
+  std::vector<std::string> assignments;  ///< edit: field=value
+  std::string reason;
+  std::string actor;
+  std::string source;
+  std::size_t limit = 50;
+  bool json = false;
+};
+
+/// @throws UsageError on bad arguments, HelpRequested for --help.
+Options parse_options(int argc, const char* const* argv);
+
+}  // namespace rifugio::cli
