@@ -26,12 +26,28 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-/// The real-data folder (env RIFUGIO_DATA_DIR, set by ctest), or "" when absent.
-inline std::filesystem::path data_dir() {
-  const char* d = std::getenv("RIFUGIO_DATA_DIR");
-  if (!d || !std::filesystem::is_directory(d)) return {};
-  return d;
+/// An environment variable, or the value CMake configured.
+inline std::string setting(const char* name, const char* configured) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : configured;
 }
+
+/// The real-data folder (env RIFUGIO_DATA_DIR, default ../shared/data), or "" when absent.
+inline std::filesystem::path data_dir() {
+  std::filesystem::path d = setting("RIFUGIO_DATA_DIR", RIFUGIO_DATA_DIR_DEFAULT);
+  return std::filesystem::is_directory(d) ? d : std::filesystem::path{};
+}
+
+/// The country borders GeoJSON (installed by npm ci in web/), or "" when absent.
+inline std::string borders_path() {
+  std::string b = setting("RIFUGIO_BORDERS", RIFUGIO_BORDERS_DEFAULT);
+  return std::filesystem::exists(b) ? b : "";
+}
+
+/// The repository root (for mappings/).
+inline std::string source_dir() { return setting("RIFUGIO_SOURCE_DIR", RIFUGIO_SOURCE_DIR_DEFAULT); }
+/// The build tree (for the rifugio binary in end-to-end tests).
+inline std::string binary_dir() { return setting("RIFUGIO_BINARY_DIR", RIFUGIO_BINARY_DIR_DEFAULT); }
 
 /// Path to a dataset file; skips the test with a clear message when missing.
 #define RIFUGIO_REQUIRE_DATA(var, relative)                                                   \

@@ -484,6 +484,7 @@ ImportReport run_import(Store& store, const Mapping& m, const ImportOptions& opt
       }
   }
 
+  std::set<ShelterId> matched;
   auto tx = store.begin(opt.actor, fmt::format("import {} ({})", m.source, fmt::join(report.files, ", ")), false);
   for (auto& row : rows) {
     ++report.accepted;
@@ -498,6 +499,7 @@ ImportReport run_import(Store& store, const Mapping& m, const ImportOptions& opt
       double best_d = opt.link_distance_m;
       others_grid.near(*in.location, [&](std::size_t j) {
         const Shelter& o = others[j];
+        if (matched.count(o.id)) return;  // one record of this file per record of another source
         double d = spatial::distance_m(*in.location, *o.location);
         if (d <= best_d && similar_addresses(in.address, o.address)) {
           best = &o;
@@ -505,6 +507,7 @@ ImportReport run_import(Store& store, const Mapping& m, const ImportOptions& opt
         }
       });
       if (best) {
+        matched.insert(best->id);
         CrossSourceMatch match{row.file, row.record, in.keys[0].id, best->id,
                                best->keys.empty() ? "" : best->keys[0].source + ":" + best->keys[0].id,
                                best_d, in.address, best->address, opt.link};

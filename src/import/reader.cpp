@@ -79,7 +79,6 @@ class GdalReader final : public RecordReader {
     for (auto& [k, v] : file.config_options) CPLSetThreadLocalConfigOption(k.c_str(), v.c_str());
     ds_.reset(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr,
                                 oo.data(), nullptr));
-    for (auto& [k, v] : file.config_options) CPLSetThreadLocalConfigOption(k.c_str(), nullptr);
     if (!ds_)
       throw ParseError(path, 0, "", fmt::format("cannot open as a vector dataset: {}", CPLGetLastErrorMsg()));
     for (int i = 0; i < ds_->GetLayerCount(); ++i) {
@@ -88,6 +87,11 @@ class GdalReader final : public RecordReader {
     }
     if (layers_.empty())
       throw ParseError(path, 0, "", fmt::format("no layer named '{}'", file.layer));
+  }
+
+  // Drivers read some options lazily (XLSX headers), so they stay set while reading.
+  ~GdalReader() override {
+    for (auto& [k, v] : file_.config_options) CPLSetThreadLocalConfigOption(k.c_str(), nullptr);
   }
 
   std::int64_t size_hint() override {
