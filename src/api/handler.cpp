@@ -1,0 +1,228 @@
+#include "api/handler.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "api/gzip.hpp"
+#include "api/nearest_json.hpp"
+#include "api/ogc.hpp"
+#include "api/params.hpp"
+
+namespace rifugio::api {
+
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::string_view kAllow = "GET, HEAD, OPTIONS";
+
+Response json_response(const json& j, std::string_view content_type) {
+  Response r;
+  r.headers.emplace_back("Content-Type", std::string(content_type));
+  r.body = j.dump(-1, ' ', false, json::error_handler_t::replace);
+  return r;
+}
+
+std::shared_ptr<const spatial::Snapshot> require(const spatial::SnapshotHolder& h) {
+  auto snap = h.current();
+  if (!snap) throw ApiError(ErrorCode::not_ready, "no snapshot of the register is loaded yet; retry shortly");
+  return snap;
+}
+
+bool compressible(std::string_view content_type) {
+  return content_type.starts_with("text/") || content_type.starts_with("application/json") ||
+         content_type.starts_with("application/geo+json") || content_type.starts_with("application/problem+json") ||
+         content_type.starts_with("application/vnd.oai.openapi+json") || content_type.starts_with("image/svg") ||
+         content_type.starts_with("application/manifest+json") || content_type.starts_with("application/xml");
+}
+
+/// A header value made of token characters and commas only (safe to echo).
+bool plain_list(std::string_view v) {
+  return v.size() < 512 && v.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_, ") ==
+                               std::string_view::npos;
+}
+
+/// Which route a decoded path names; `rest` gets the feature id for ogc_item.
+Route match(std::string_view path, std::string_view& rest) {
+  if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  if (path == "/v1/nearest") return Route::nearest;
+  if (path == "/healthz") return Route::healthz;
+  if (path == "/readyz") return Route::readyz;
+  if (path == "/metrics") return Route::metrics;
+  if (path == "/ogc") return Route::ogc_landing;
+  if (path == "/ogc/conformance") return Route::ogc_conformance;
+  if (path == "/ogc/api") return Route::ogc_api;
+  if (path == "/ogc/collections") return Route::ogc_collections;
+  constexpr std::string_view kColl = "/ogc/collections/shelters";
+  if (path == kColl) return Route::ogc_collection;
+  if (path == fmt::format("{}/items", kColl)) return Route::ogc_items;
+  if (path.starts_with(fmt::format("{}/items/", kColl))) {
+    rest = path.substr(kColl.size() + 7);
+    if (rest.find('/') == std::string_view::npos) return Route::ogc_item;
+  }
+  return Route::not_found;
+}
+
+}  // namespace
+
+std::string base_url(const Request& req, const HandlerOptions& opts) {
+  if (!opts.public_url.empty()) {
+    std::string u = opts.public_url;
+    while (!u.empty() && u.back() == '/') u.pop_back();
+    return u;
+  }
+  auto host = req.header("Host");
+  // Only echo a Host that is a plain host[:port]; anything else could forge links.
+  if (host && !host->empty() && host->size() < 256 &&
+      host->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
+          std::string_view::npos)
+    return fmt::format("http://{}", *host);
+  return "http://localhost";
+}
+
+Handler::Handler(const spatial::SnapshotHolder& holder, HandlerOptions opts)
+    : holder_(holder), opts_(std::move(opts)), static_(opts_.static_dir) {}
+
+Response Handler::handle(const Request& req) const {
+  auto t0 = Clock::now();
+  Route route = Route::not_found;
+  Response res;
+  try {
+    res = dispatch(req, route);
+  } catch (const ApiError& e) {
+    res = problem_response(e);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "rifugio: internal error answering {} {}: {}\n", req.method, req.target, e.what());
+    res = problem_response(ErrorCode::internal_error, "internal error; it has been logged");
+  }
+  finish(req, res);
+  metrics_.record(route, res.status, Clock::now() - t0);
+  return res;
+}
+
+Response Handler::reject(ErrorCode code, std::string_view detail) const {
+  Response res = problem_response(code, detail);
+  finish(Request{}, res);
+  metrics_.record(Route::rejected, res.status, std::chrono::nanoseconds(0));
+  return res;
+}
+
+Response Handler::dispatch(const Request& req, Route& route) const {
+  Target t = parse_target(req.target);
+  std::string_view rest;
+  route = match(t.path, rest);
+  bool api_path = t.path.starts_with("/v1/") || t.path == "/v1" || t.path.starts_with("/ogc/");
+  if (route == Route::not_found && static_.enabled() && !api_path) route = Route::static_file;
+
+  if (route == Route::not_found) {
+    if (t.path.starts_with("/ogc/collections/") && !t.path.starts_with("/ogc/collections/shelters/"))
+      throw ApiError(ErrorCode::not_found, fmt::format("no collection at {}; the only one is 'shelters'", t.path));
+    throw ApiError(ErrorCode::not_found, fmt::format("no resource at {}", t.path));
+  }
+  if (req.method == "OPTIONS") {
+    route = Route::preflight;
+    Response r;
+    r.status = 204;
+    r.headers = {{"Access-Control-Allow-Methods", std::string(kAllow)},
+                 {"Access-Control-Max-Age", "86400"},
+                 {"Allow", std::string(kAllow)}};
+    auto asked = req.header("Access-Control-Request-Headers");
+    r.headers.emplace_back("Access-Control-Allow-Headers", asked && plain_list(*asked)
+                                                               ? std::string(*asked)
+                                                               : "Accept, Accept-Encoding, If-None-Match");
+    return r;
+  }
+  if (req.method != "GET" && req.method != "HEAD") {
+    Response r = problem_response(ErrorCode::method_not_allowed,
+                                  fmt::format("{} is not allowed on {}; use GET, HEAD or OPTIONS", req.method, t.path));
+    r.headers.emplace_back("Allow", std::string(kAllow));
+    return r;
+  }
+
+  const std::string base = base_url(req, opts_);
+  switch (route) {
+    case Route::nearest: {
+      spatial::NearestQuery q = parse_nearest_query(t.query);
+      auto snap = require(holder_);
+      Response r = json_response(nearest_json(*snap, q, snap->nearest(q)), "application/json");
+      r.headers.emplace_back("Cache-Control", "no-cache");
+      return r;
+    }
+    case Route::healthz:
+      return json_response({{"status", "ok"}}, "application/json");
+    case Route::readyz: {
+      auto snap = require(holder_);
+      return json_response({{"status", "ready"}, {"revision", snap->revision()}}, "application/json");
+    }
+    case Route::metrics: {
+      auto snap = holder_.current();
+      Response r;
+      r.headers = {{"Content-Type", "text/plain; version=0.0.4; charset=utf-8"}, {"Cache-Control", "no-store"}};
+      r.body = metrics_.render(snap.get(), now_utc());
+      return r;
+    }
+    case Route::ogc_landing:
+      return json_response(ogc::landing(base), ogc::kJson);
+    case Route::ogc_conformance:
+      return json_response(ogc::conformance(), ogc::kJson);
+    case Route::ogc_api:
+      return json_response(ogc::openapi(base), ogc::kOpenApi);
+    case Route::ogc_collections:
+      return json_response(ogc::collections(base, holder_.current().get()), ogc::kJson);
+    case Route::ogc_collection:
+      return json_response(ogc::collection(base, holder_.current().get()), ogc::kJson);
+    case Route::ogc_items: {
+      ItemsQuery q = parse_items_query(t.query);
+      auto snap = require(holder_);
+      return json_response(ogc::items(base, *snap, q, t.query, now_utc()), ogc::kGeoJson);
+    }
+    case Route::ogc_item: {
+      auto snap = require(holder_);
+      auto id = parse_shelter_id(rest);
+      const Shelter* s = id ? snap->by_id(*id) : nullptr;
+      if (!s) throw ApiError(ErrorCode::not_found, fmt::format("no shelter with id '{}'", rest));
+      return json_response(ogc::item(base, *s), ogc::kGeoJson);
+    }
+    case Route::static_file: {
+      auto r = static_.serve(t.path);
+      if (!r) {
+        route = Route::not_found;
+        throw ApiError(ErrorCode::not_found, fmt::format("no file at {}", t.path));
+      }
+      return std::move(*r);
+    }
+    default:
+      throw ApiError(ErrorCode::internal_error, "unrouted path");
+  }
+}
+
+void Handler::finish(const Request& req, Response& res) const {
+  std::string type(res.header("Content-Type").value_or(""));
+  res.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  res.headers.emplace_back("Referrer-Policy", "no-referrer");
+  // Everything served is public and read-only, so any origin may read it.
+  res.headers.emplace_back("Access-Control-Allow-Origin", "*");
+  if (type.starts_with("text/html")) {
+    res.headers.emplace_back("Content-Security-Policy", opts_.content_security_policy);
+    res.headers.emplace_back("X-Frame-Options", "DENY");
+  } else {
+    res.headers.emplace_back("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  }
+  if (compressible(type)) {
+    res.headers.emplace_back("Vary", "Accept-Encoding");
+    auto ae = req.header("Accept-Encoding");
+    if (ae && res.body.size() >= opts_.gzip_min_bytes && !res.header("Content-Encoding") && accepts_gzip(*ae)) {
+      res.body = gzip_compress(res.body, opts_.gzip_level);
+      res.headers.emplace_back("Content-Encoding", "gzip");
+    }
+  }
+  if (req.method == "HEAD") {
+    res.set_header("Content-Length", std::to_string(res.body.size()));
+    res.body.clear();
+  }
+}
+
+}  // namespace rifugio::api

@@ -1,0 +1,73 @@
+#pragma once
+// The HTTP handler: routes one Request to one Response with no networking, so
+// the same code answers the Beast server, the command line and unit tests.
+// Reads only the current snapshot (lock-free); never touches the store.
+//
+// Usage (one-shot, e.g. `rifugio serve --request /v1/nearest?lat=59.91&lon=10.75`):
+//   spatial::SnapshotHolder holder;
+//   holder.replace(spatial::Snapshot::build(rev, shelters));
+//   api::Handler h(holder);
+//   api::Response r = h.handle({.method = "GET", .target = "/v1/nearest?lat=59.91&lon=10.75"});
+//   std::cout << r.status << '\n' << r.body << '\n';
+
+#include <string>
+
+#include "api/error.hpp"
+#include "api/http.hpp"
+#include "api/metrics.hpp"
+#include "api/static_files.hpp"
+#include "spatial/snapshot.hpp"
+
+namespace rifugio::api {
+
+/// Content-Security-Policy for HTML from the static folder: the app may load
+/// map tiles and styles over https, nothing may frame it.
+inline constexpr std::string_view kDefaultCsp =
+    "default-src 'self'; img-src 'self' data: blob: https:; style-src 'self' 'unsafe-inline'; "
+    "connect-src 'self' https:; worker-src 'self' blob:; font-src 'self' https: data:; "
+    "object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
+
+struct HandlerOptions {
+  /// Folder served at "/" (the web app build, web/dist). DEFAULT: "" = none.
+  std::string static_dir;
+  /// Absolute URL clients reach the server by, for links in OGC documents,
+  /// e.g. "https://shelters.example.org". DEFAULT: "" = "http://" + Host header.
+  std::string public_url;
+  /// gzip bodies at least this long when the client accepts it. DEFAULT: 1024 bytes.
+  std::size_t gzip_min_bytes = 1024;
+  /// zlib level 1..9. DEFAULT: 5 (most of level 9's gain at a third of its cost).
+  int gzip_level = 5;
+  /// Sent with HTML responses. DEFAULT: kDefaultCsp.
+  std::string content_security_policy = std::string(kDefaultCsp);
+};
+
+class Handler {
+ public:
+  explicit Handler(const spatial::SnapshotHolder& holder, HandlerOptions opts = {});
+
+  /// Answer one request. Never throws: errors become problem+json responses.
+  /// HEAD answers have an empty body and a Content-Length header.
+  Response handle(const Request& req) const;
+
+  /// Answer for a request the transport refused before routing (414, 431,
+  /// 413, 408, 400); counted in the metrics under route "rejected".
+  Response reject(ErrorCode code, std::string_view detail) const;
+
+  const HandlerOptions& options() const { return opts_; }
+  const Metrics& metrics() const { return metrics_; }
+
+ private:
+  Response dispatch(const Request& req, Route& route) const;
+  void finish(const Request& req, Response& res) const;
+
+  const spatial::SnapshotHolder& holder_;
+  HandlerOptions opts_;
+  StaticFiles static_;
+  mutable Metrics metrics_;
+};
+
+/// The absolute base URL for links: opts.public_url, else "http://" + Host
+/// (when Host is a plain host[:port]), else "http://localhost".
+std::string base_url(const Request& req, const HandlerOptions& opts);
+
+}  // namespace rifugio::api

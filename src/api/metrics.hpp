@@ -1,0 +1,69 @@
+#pragma once
+// Request counters and latency histograms by route and status, in the
+// Prometheus text format. record() is on every request's path: it does a few
+// relaxed atomic adds into a per-thread shard, so threads do not share cache
+// lines; render() (a scrape) sums the shards.
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "spatial/snapshot.hpp"
+
+namespace rifugio::api {
+
+/// What a request was routed to: the "route" label.
+enum class Route : std::uint8_t {
+  nearest,
+  snapshot,
+  snapshot_key,
+  ogc_landing,
+  ogc_conformance,
+  ogc_api,
+  ogc_collections,
+  ogc_collection,
+  ogc_items,
+  ogc_item,
+  healthz,
+  readyz,
+  metrics,
+  static_file,
+  preflight,   ///< OPTIONS
+  not_found,   ///< no route matched
+  rejected,    ///< refused by the transport before routing (414, 431, 413, 408, 400)
+  count_
+};
+std::string_view route_name(Route r);
+
+class Metrics {
+ public:
+  Metrics();
+  ~Metrics();
+  /// Count one answered request. Cheap and thread-safe.
+  void record(Route route, int status, std::chrono::nanoseconds latency) noexcept;
+  /// The Prometheus exposition (text format 0.0.4), with snapshot gauges
+  /// (revision, age, shelters by status) when a snapshot is loaded.
+  std::string render(const spatial::Snapshot* snap, UnixTime now) const;
+
+  /// Upper bounds of the latency buckets, seconds.
+  static constexpr std::array<double, 13> kBuckets{0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                                                   0.01,    0.025,  0.05,    0.1,    0.25,  1.0};
+  /// Statuses with their own label; any other counts as "other".
+  static constexpr std::array<int, 12> kStatuses{200, 204, 304, 400, 404, 405, 408, 413, 414, 431, 500, 503};
+
+ private:
+  struct Shard;
+  static constexpr std::size_t kShards = 16;
+  std::unique_ptr<Shard[]> shards_;
+  // Shelters by status, cached per snapshot revision so scrapes stay O(1).
+  mutable std::mutex cache_mutex_;
+  mutable std::int64_t cached_revision_ = -1;
+  mutable std::array<std::size_t, 4> cached_status_counts_{};
+};
+
+}  // namespace rifugio::api

@@ -1,0 +1,380 @@
+#include "api/server.hpp"
+
+#include <fmt/format.h>
+#include <sys/resource.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <ctime>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+namespace rifugio::api {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+std::string to_std(beast::string_view s) { return std::string(s.data(), s.size()); }
+
+/// RFC 9110 Date, formatted at most once a second per thread.
+std::string_view http_date() {
+  thread_local std::time_t last = 0;
+  thread_local char buf[40] = {};
+  std::time_t now = std::time(nullptr);
+  if (now != last) {
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    last = now;
+  }
+  return buf;
+}
+
+void raise_fd_limit() {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
+
+/// How long the client may keep sending after an error answer before we close,
+/// so the kernel does not reset the connection before the client reads it.
+constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr std::size_t kLingerBytes = 2 * 1024 * 1024;
+
+class Session;
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(const ServerOptions& o, const spatial::SnapshotHolder& holder)
+      : opts(o), handler(holder, o.handler), strand(net::make_strand(ioc)), acceptor(strand),
+        retry_timer(strand), grace_timer(strand), signals(strand) {}
+  ~Impl() { destroying = true; }
+
+  void listen();
+  void do_accept();
+  void on_accept(beast::error_code ec, tcp::socket socket);
+  void stop();
+  void remove(Session* s);
+
+  ServerOptions opts;
+  Handler handler;
+  std::atomic<bool> stopping{false};
+  std::atomic<bool> destroying{false};
+  std::mutex sessions_mutex;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+  // Declared after everything sessions touch: destroying the io_context
+  // destroys pending handlers and with them the sessions.
+  net::io_context ioc;
+  net::strand<net::io_context::executor_type> strand;  ///< acceptor, timers, signals
+  tcp::acceptor acceptor;
+  net::steady_timer retry_timer;
+  net::steady_timer grace_timer;
+  net::signal_set signals;
+};
+
+namespace {
+
+/// One connection. All its handlers run on its own strand, so it needs no lock.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, Server::Impl& srv) : stream_(std::move(socket)), srv_(srv), opts_(srv.opts) {}
+  ~Session() { srv_.remove(this); }
+
+  void start() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::wait, shared_from_this())); }
+
+  /// The server is stopping: a connection waiting for its next request closes
+  /// now; one with a request in flight closes after answering it.
+  void on_server_stop() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->idle_) self->stream_.cancel();
+    });
+  }
+
+ private:
+  /// Wait for the first byte of the next request under the idle timeout; the
+  /// header timeout starts only then, so keep-alive waits and slow senders
+  /// have separate limits.
+  void wait() {
+    if (srv_.stopping) return close();
+    if (buffer_.size() > 0) return read_header();  // pipelined request already here
+    idle_ = true;
+    stream_.expires_after(opts_.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(4096), beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
+  }
+
+  void on_first_bytes(beast::error_code ec, std::size_t n) {
+    idle_ = false;
+    if (ec) return close();  // idle timeout, client closed, or server stopping
+    buffer_.commit(n);
+    read_header();
+  }
+
+  void read_header() {
+    parser_.emplace();
+    // Room for the longest allowed target plus the largest header block; the
+    // exact limits are checked once parsed (or on overflow, by where the
+    // request line ends) to tell 414 from 431.
+    parser_->header_limit(static_cast<std::uint32_t>(opts_.max_target_bytes + opts_.max_header_bytes + 64));
+    parser_->body_limit(opts_.max_body_bytes);
+    stream_.expires_after(opts_.header_timeout);
+    http::async_read_header(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_header, shared_from_this()));
+  }
+
+  void on_header(beast::error_code ec, std::size_t) {
+    if (ec == http::error::end_of_stream) return close();
+    if (ec == beast::error::timeout) {
+      srv_.handler.reject(ErrorCode::request_timeout, "headers too slow");  // counted; the socket is gone
+      return;
+    }
+    if (ec == http::error::header_limit) return header_overflow();
+    if (ec == http::error::body_limit) return body_too_large();
+    if (ec) return parse_failed(ec);
+    auto& msg = parser_->get();
+    if (msg.target().size() > opts_.max_target_bytes) return uri_too_long();
+    std::size_t header_bytes = 0;
+    for (const auto& f : msg) header_bytes += f.name_string().size() + f.value().size() + 4;
+    if (header_bytes > opts_.max_header_bytes) return headers_too_large();
+    if (parser_->is_done()) return process();
+    stream_.expires_after(opts_.io_timeout);
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_body, shared_from_this()));
+  }
+
+  void on_body(beast::error_code ec, std::size_t) {
+    if (ec == http::error::body_limit) return body_too_large();
+    if (ec == beast::error::timeout) {
+      srv_.handler.reject(ErrorCode::request_timeout, "body too slow");
+      return;
+    }
+    if (ec) return parse_failed(ec);
+    process();
+  }
+
+  void header_overflow() {
+    auto data = beast::buffers_to_string(buffer_.data());
+    auto eol = data.find("\r\n");
+    // The request line is method SP target SP version; 32 bytes cover the rest.
+    if (eol == std::string::npos || eol > opts_.max_target_bytes + 32) return uri_too_long();
+    headers_too_large();
+  }
+  void uri_too_long() {
+    send_error(ErrorCode::uri_too_long, fmt::format("the request target is longer than {} bytes", opts_.max_target_bytes));
+  }
+  void headers_too_large() {
+    send_error(ErrorCode::headers_too_large,
+               fmt::format("the header fields are larger than {} bytes", opts_.max_header_bytes));
+  }
+  void body_too_large() {
+    send_error(ErrorCode::body_too_large, fmt::format("the request body is larger than {} bytes", opts_.max_body_bytes));
+  }
+  void parse_failed(beast::error_code ec) {
+    if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
+        ec != http::error::partial_message)
+      return send_error(ErrorCode::bad_request, fmt::format("malformed HTTP request: {}", ec.message()));
+    close();  // connection reset, partial message at EOF, server stopping
+  }
+
+  void process() {
+    auto& msg = parser_->get();
+    Request req{.method = to_std(msg.method_string()), .target = to_std(msg.target())};
+    req.headers.reserve(16);
+    for (const auto& f : msg) req.headers.emplace_back(to_std(f.name_string()), to_std(f.value()));
+    req.body = std::move(msg.body());
+    bool keep_alive = msg.keep_alive();
+    send(srv_.handler.handle(req), keep_alive, false);
+  }
+
+  void send_error(ErrorCode code, std::string_view detail) { send(srv_.handler.reject(code, detail), false, true); }
+
+  void send(Response r, bool keep_alive, bool after_error) {
+    keep_alive = keep_alive && !srv_.stopping;
+    res_ = {};
+    res_.version(11);
+    res_.result(static_cast<unsigned>(r.status));
+    bool has_length = false;
+    for (auto& [name, value] : r.headers) {
+      has_length = has_length || beast::iequals(name, "Content-Length");
+      res_.insert(name, value);
+    }
+    res_.set(http::field::server, "rifugio");
+    res_.set(http::field::date, http_date());
+    res_.body() = std::move(r.body);
+    if (!has_length) res_.prepare_payload();  // HEAD answers carry their own length
+    res_.keep_alive(keep_alive);
+    stream_.expires_after(opts_.io_timeout);
+    http::async_write(stream_, res_, [self = shared_from_this(), keep_alive, after_error](beast::error_code ec, std::size_t) {
+      if (ec) return self->close();
+      if (after_error) return self->linger();
+      if (!keep_alive) return self->close();
+      self->wait();
+    });
+  }
+
+  /// After an error answer the request was not fully read. Closing at once
+  /// would make the kernel send RST and the client might lose the answer, so
+  /// half-close and discard what still arrives for a short while.
+  void linger() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    buffer_.consume(buffer_.size());
+    stream_.expires_after(kLingerTime);
+    drain();
+  }
+  void drain() {
+    stream_.async_read_some(buffer_.prepare(16384), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+      self->drained_ += n;
+      if (ec || self->drained_ > kLingerBytes) return self->stream_.close();
+      self->drain();
+    });
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  Server::Impl& srv_;
+  const ServerOptions& opts_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> res_;
+  bool idle_ = false;
+  std::size_t drained_ = 0;
+};
+
+}  // namespace
+
+void Server::Impl::listen() {
+  beast::error_code ec;
+  auto addr = net::ip::make_address(opts.address, ec);
+  if (ec) throw ServerError(fmt::format("cannot listen: '{}' is not an IP address", opts.address));
+  tcp::endpoint ep(addr, opts.port);
+  auto fail = [&](std::string_view what) {
+    throw ServerError(fmt::format("cannot listen on {}:{}: {} failed: {}", opts.address, opts.port, what, ec.message()));
+  };
+  if (acceptor.open(ep.protocol(), ec); ec) fail("open");
+  if (acceptor.set_option(net::socket_base::reuse_address(true), ec); ec) fail("SO_REUSEADDR");
+  if (acceptor.bind(ep, ec); ec) fail("bind");
+  if (acceptor.listen(net::socket_base::max_listen_connections, ec); ec) fail("listen");
+}
+
+void Server::Impl::do_accept() {
+  acceptor.async_accept(net::make_strand(ioc), beast::bind_front_handler(&Impl::on_accept, this));
+}
+
+void Server::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
+  if (stopping || !acceptor.is_open()) return;
+  if (ec) {
+    // Out of file descriptors (EMFILE) and the like pass; back off instead of spinning.
+    retry_timer.expires_after(std::chrono::milliseconds(50));
+    retry_timer.async_wait([this](beast::error_code e) {
+      if (!e) do_accept();
+    });
+    return;
+  }
+  beast::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
+  auto s = std::make_shared<Session>(std::move(socket), *this);
+  {
+    std::lock_guard lock(sessions_mutex);
+    sessions.emplace(s.get(), s);
+  }
+  s->start();
+  do_accept();
+}
+
+void Server::Impl::stop() {
+  net::post(strand, [this] {
+    if (stopping.exchange(true)) return;
+    beast::error_code ec;
+    acceptor.close(ec);
+    retry_timer.cancel();
+    signals.cancel();
+    std::vector<std::shared_ptr<Session>> live;
+    {
+      std::lock_guard lock(sessions_mutex);
+      for (auto& [p, w] : sessions)
+        if (auto s = w.lock()) live.push_back(std::move(s));
+    }
+    if (live.empty()) return;
+    // The grace timer keeps run() going until the last connection ends (it is
+    // cancelled then) or the grace time is over (then everything stops).
+    grace_timer.expires_after(opts.shutdown_grace);
+    grace_timer.async_wait([this](beast::error_code e) {
+      if (!e) ioc.stop();
+    });
+    for (auto& s : live) s->on_server_stop();
+  });
+}
+
+void Server::Impl::remove(Session* s) {
+  bool last = false;
+  {
+    std::lock_guard lock(sessions_mutex);
+    sessions.erase(s);
+    last = sessions.empty();
+  }
+  if (last && stopping && !destroying) net::post(strand, [this] { grace_timer.cancel(); });
+}
+
+Server::Server(const ServerOptions& opts, const spatial::SnapshotHolder& holder)
+    : impl_(std::make_shared<Impl>(opts, holder)) {
+  if (opts.raise_fd_limit) raise_fd_limit();
+  impl_->listen();
+  impl_->do_accept();
+}
+
+Server::~Server() = default;
+
+std::uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+const Handler& Server::handler() const { return impl_->handler; }
+
+void Server::stop() { impl_->stop(); }
+
+void Server::run() {
+  auto loop = [this] {
+    for (;;) {
+      try {
+        impl_->ioc.run();
+        return;
+      } catch (const std::exception& e) {
+        // A handler threw past every guard: log it and keep serving.
+        fmt::print(stderr, "rifugio: server loop: {}\n", e.what());
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < std::max(1u, impl_->opts.threads); ++i) threads.emplace_back(loop);
+  loop();
+  for (auto& t : threads) t.join();
+}
+
+int serve(const ServerOptions& opts, const spatial::SnapshotHolder& holder, std::function<void()> on_ready) {
+  Server server(opts, holder);
+  auto& impl = *server.impl_;
+  impl.signals.add(SIGINT);
+  impl.signals.add(SIGTERM);
+  impl.signals.async_wait([&server](beast::error_code ec, int) {
+    if (!ec) server.stop();
+  });
+  if (on_ready) on_ready();
+  server.run();
+  return 0;
+}
+
+}  // namespace rifugio::api
