@@ -1,0 +1,70 @@
+# The two commands of the README:
+#   make demo   install what is missing, build, import the real lists, serve
+#   make test   install what is missing, build, run every test (CI runs this)
+# Everything else here is a step of those two.
+
+SHELL := /bin/bash
+DATA_DIR ?= $(abspath ../shared/data)
+DB ?= var/demo.db
+PORT ?= 8080
+JOBS ?= 2
+RIFUGIO := build/release/src/cli/rifugio
+
+# Debian 12 packages the build, the tests and the demo need.
+PACKAGES := build-essential cmake ninja-build pkg-config git \
+  libgdal-dev gdal-bin libsqlite3-dev libboost-dev zlib1g-dev libsodium-dev \
+  libfmt-dev nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev \
+  libgeographiclib-dev time
+# Node.js and npm: Debian's packages only when no node is installed already.
+NODE_PACKAGES := nodejs npm
+
+.PHONY: deps build build-asan test test-release test-asan demo import-demo bench clean
+
+deps:
+	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	command -v npm >/dev/null || missing="$$missing $(NODE_PACKAGES)"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:" $$missing; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@cd web && npm ci --no-audit --no-fund --loglevel=error
+
+build: deps
+	cmake --preset release -DRIFUGIO_DATA_DIR=$(DATA_DIR) >/dev/null
+	cmake --build --preset release -j $(JOBS)
+
+build-asan: deps
+	cmake --preset asan -DRIFUGIO_DATA_DIR=$(DATA_DIR) >/dev/null
+	cmake --build --preset asan -j $(JOBS)
+
+test-release: build
+	ctest --preset release
+
+test-asan: build-asan
+	ctest --preset asan
+
+test: test-release test-asan
+	@echo "all tests passed"
+
+# The newest complete list of each country. Re-running is idempotent.
+DEMO_MAPPINGS := se-msb-2018 no-dsb-2026 il-jerusalem-2025-09 tw-npa-keelung tw-npa-lienchiang ua-kyiv-2025
+
+import-demo: build
+	@mkdir -p $(dir $(DB))
+	@if [ -d "$(DATA_DIR)" ]; then \
+	  $(RIFUGIO) --db $(DB) import -q --data-dir $(DATA_DIR) $(addprefix mappings/,$(addsuffix .json,$(DEMO_MAPPINGS))); \
+	else \
+	  echo "No data folder at $(DATA_DIR) (set DATA_DIR=...): starting with a GENERATED SAMPLE, not real shelters."; \
+	  tools/demo-sample.sh $(DB); \
+	fi
+
+demo: import-demo
+	@echo "Rifugio on http://127.0.0.1:$(PORT)/  (register: $(DB); stop with Ctrl-C)"
+	$(RIFUGIO) --db $(DB) serve --port $(PORT)
+
+bench: build
+	bench/run.sh
+
+clean:
+	rm -rf build var
