@@ -3,12 +3,17 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <thread>
 
+#include "api/nearest_json.hpp"
+#include "api/server.hpp"
 #include "core/shelter_json.hpp"
 #include "import/importer.hpp"
 #include "spatial/snapshot.hpp"
@@ -233,20 +238,60 @@ int cmd_nearest(const Options& o) {
   }
   auto hits = snap->nearest(q);
   if (o.nearest.json) {
-    nlohmann::json results = nlohmann::json::array();
-    for (auto& h : hits) {
-      auto j = to_json(*h.shelter);
-      j["distance_m"] = std::round(h.distance_m * 10) / 10;
-      j["bearing_deg"] = std::round(h.bearing_deg);
-      results.push_back(j);
-    }
-    std::cout << nlohmann::json{{"revision", snap->revision()}, {"results", results}}.dump(2) << '\n';
+    std::cout << api::nearest_json(*snap, q, hits).dump(2) << '\n';
     return 0;
   }
   for (auto& h : hits)
     fmt::print("{:>9.0f} m {:>4.0f}°  {}\n", h.distance_m, h.bearing_deg, one_line(*h.shelter));
   if (hits.empty()) fmt::print("no shelter matches\n");
   return 0;
+}
+
+// Serves until SIGINT/SIGTERM. A watcher rebuilds the snapshot within a
+// second of any commit to the store, from this process or another (an
+// import, `rifugio edit`), and swaps it in; readers never wait.
+int cmd_serve(const Options& o) {
+  auto store = open(o);
+  spatial::SnapshotHolder holder;
+  holder.replace(spatial::Snapshot::build(store->revision(), store->list({})));
+  api::ServerOptions opts{.address = o.serve.address, .port = static_cast<std::uint16_t>(o.serve.port)};
+  if (o.serve.threads) opts.threads = o.serve.threads;
+  opts.handler.static_dir = o.serve.static_dir;
+  if (!o.serve.request.empty()) {  // one request answered from the command line
+    api::Handler handler(holder, opts.handler);
+    auto res = handler.handle({.method = "GET", .target = o.serve.request});
+    std::cout << res.body << (res.body.ends_with('\n') ? "" : "\n");
+    return res.status < 400 ? 0 : 1;
+  }
+  std::atomic<bool> running{true};
+  std::thread watcher([&] {
+    std::int64_t seen = holder.current()->revision();
+    while (running.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+      try {
+        if (auto rev = store->revision(); rev != seen) {
+          holder.replace(spatial::Snapshot::build(rev, store->list({})));
+          seen = rev;
+        }
+      } catch (const std::exception& e) {
+        fmt::print(stderr, "snapshot refresh failed, still serving revision {}: {}\n", seen, e.what());
+      }
+    }
+  });
+  int rc = 0;
+  try {
+    rc = api::serve(opts, holder, [&] {
+      fmt::print(stderr, "rifugio: serving revision {} ({} shelters) on http://{}:{}/\n",
+                 holder.current()->revision(), holder.current()->shelters().size(), o.serve.address, o.serve.port);
+    });
+  } catch (...) {
+    running = false;
+    watcher.join();
+    throw;
+  }
+  running = false;
+  watcher.join();
+  return rc;
 }
 
 }  // namespace
@@ -260,6 +305,7 @@ int run(const Options& o) {
   if (o.command == "audit") return cmd_audit(o);
   if (o.command == "stats") return cmd_stats(o);
   if (o.command == "nearest") return cmd_nearest(o);
+  if (o.command == "serve") return cmd_serve(o);
   throw UsageError(fmt::format("command '{}' is not available in this build", o.command));
 }
 

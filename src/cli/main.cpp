@@ -1,6 +1,7 @@
 // rifugio: the command-line entry point. Parses options, dispatches to a
 // command, and maps every error to an exit code in one place:
-// 0 ok, 1 bad input, 2 usage, 3 not found, 4 store failure, 5 conflict.
+// 0 ok, 1 bad input (or cannot serve), 2 usage, 3 not found, 4 store failure,
+// 5 conflict, 70 internal error (a bug).
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -32,6 +33,9 @@ int main(int argc, char** argv) try {
   fmt::print(stderr, "rifugio: conflict: {}\n", e.what());
   return 5;
 } catch (const rifugio::InputError& e) {
+  fmt::print(stderr, "rifugio: {}\n", e.what());
+  return 1;
+} catch (const rifugio::Error& e) {  // e.g. the port is in use
   fmt::print(stderr, "rifugio: {}\n", e.what());
   return 1;
 } catch (const std::exception& e) {

@@ -81,7 +81,8 @@ Options parse_options(int argc, const char* const* argv) {
   serve->add_option("--address", o.serve.address, "Listen address")->capture_default_str();
   serve->add_option("--port", o.serve.port, "Listen port")->check(CLI::Range(1, 65535))->capture_default_str();
   serve->add_option("--threads", o.serve.threads, "Worker threads (0 = one per core)")->capture_default_str();
-  serve->add_option("--static", o.serve.static_dir, "Folder with the built web app");
+  serve->add_option("--static", o.serve.static_dir, "Folder with the built web app (web/dist)");
+  serve->add_option("--request", o.serve.request, "Answer one GET request, e.g. '/v1/nearest?lat=59.91&lon=10.75', print the body and exit");
 
   try {
     app.parse(argc, argv);

@@ -45,6 +45,7 @@ struct ServeArgs {
   unsigned port = 8080;
   unsigned threads = 0;    ///< 0 = one per core
   std::string static_dir;  ///< the built web app
+  std::string request;     ///< answer this one GET target on stdout and exit
 };
 
 struct Options {
