@@ -1,0 +1,127 @@
+// The rifugio command line end to end: exit codes, reports, edits, audit,
+// exports readable by GDAL, and the one-shot HTTP request mode.
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "../test_util.hpp"
+
+namespace rifugio {
+namespace {
+
+struct Outcome {
+  int code;
+  std::string out;  // stdout and stderr together
+};
+
+class Cli : public ::testing::Test {
+ protected:
+  Outcome run(const std::string& args) {
+    std::string cmd = test::binary_dir() + "/src/cli/rifugio --db '" + dir_.file("r.db") + "' " + args + " 2>&1";
+    FILE* p = popen(cmd.c_str(), "r");
+    std::string out;
+    std::array<char, 4096> buf;
+    while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+    int status = pclose(p);
+    return {WEXITSTATUS(status), out};
+  }
+  std::string write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_.file(name)) << text;
+    return dir_.file(name);
+  }
+  std::string mapping() {
+    write("s.csv",
+          "id,addr,places,lon,lat\n1,Storgata 1,100,10.75,59.91\n2,Storgata 2,200,10.76,59.92\n"
+          "3,Storgata 3,50,abc,59.93\n");
+    return write("m.json", R"({"source":"t","country":"NO","complete":true,"files":[{"path":"s.csv"}],
+      "fields":{"key":"id","address":"addr","capacity":"places"},"location":{"lon":"lon","lat":"lat"}})");
+  }
+  std::string import_args() { return "import -q --data-dir '" + dir_.path().string() + "' '" + mapping() + "'"; }
+
+  test::TempDir dir_;
+};
+
+TEST_F(Cli, ImportReportsToTerminalAndJsonFile) {
+  auto r = run(import_args() + " --report '" + dir_.file("report.json") + "'");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("read 3, accepted 2, rejected 1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("s.csv record 3 (key 3) field 'lon'"), std::string::npos) << r.out;
+  std::ifstream in(dir_.file("report.json"));
+  auto j = nlohmann::json::parse(in);
+  EXPECT_EQ(j["counts"]["rejected"], 1);
+  EXPECT_EQ(j["issues"][0]["reason"], "bad_location");
+  EXPECT_EQ(j["issues"][0]["record"], 3);
+  auto again = run(import_args());
+  EXPECT_NE(again.out.find("0 created, 0 updated, 2 unchanged, 0 retired"), std::string::npos) << again.out;
+}
+
+TEST_F(Cli, ExitCodesScriptsCanRelyOn) {
+  EXPECT_EQ(run("--help").code, 0);
+  EXPECT_EQ(run("import --help").code, 0);
+  EXPECT_EQ(run("").code, 2);
+  EXPECT_EQ(run("frobnicate").code, 2);
+  EXPECT_EQ(run("nearest --lat 91 --lon 10").code, 2);
+  EXPECT_EQ(run("show 12345").code, 3);
+  auto bad = run("import -q '" + write("bad.json", "{\"source\": 3}") + "'");
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.out.find("bad.json"), std::string::npos) << bad.out;
+  auto missing = run("import -q --data-dir /nonexistent '" + mapping() + "'");
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_NE(missing.out.find("s.csv"), std::string::npos) << missing.out;
+}
+
+TEST_F(Cli, EditIsAuditedAndKeptOnReimport) {
+  ASSERT_EQ(run(import_args()).code, 0);
+  auto edit = run("edit 1 capacity=80 status=open --actor warden.ola --reason 'counted on site'");
+  ASSERT_EQ(edit.code, 0) << edit.out;
+  EXPECT_EQ(run("edit 1 capacity=lots --actor a --reason b").code, 1);
+  auto show = run("show 1 --json");
+  auto j = nlohmann::json::parse(show.out);
+  EXPECT_EQ(j["capacity"], 80);
+  EXPECT_EQ(j["status"], "open");
+  EXPECT_EQ(j["status_by"], "warden.ola");
+  auto audit = run("audit --id 1");
+  EXPECT_NE(audit.out.find("update shelter 1 by warden.ola: counted on site"), std::string::npos) << audit.out;
+  EXPECT_NE(audit.out.find("\"capacity\":100"), std::string::npos) << audit.out;
+  auto re = run(import_args());
+  EXPECT_NE(re.out.find("kept_manual_edit"), std::string::npos) << re.out;
+  EXPECT_EQ(nlohmann::json::parse(run("show 1 --json").out)["capacity"], 80);
+}
+
+TEST_F(Cli, NearestTextJsonAndTheHttpHandlerAgree) {
+  ASSERT_EQ(run(import_args()).code, 0);
+  auto text = run("nearest --lat 59.911 --lon 10.751 -k 1");
+  EXPECT_NE(text.out.find("Storgata 1"), std::string::npos) << text.out;
+  auto cli = nlohmann::json::parse(run("nearest --lat 59.911 --lon 10.751 -k 2 --json").out);
+  auto http = nlohmann::json::parse(run("serve --request '/v1/nearest?lat=59.911&lon=10.751&k=2'").out);
+  EXPECT_EQ(cli["results"], http["results"]);
+  ASSERT_EQ(cli["results"].size(), 2u);
+  EXPECT_EQ(cli["results"][0]["address"], "Storgata 1");
+}
+
+TEST_F(Cli, ExportsThatGdalReadsBack) {
+  ASSERT_EQ(run(import_args()).code, 0);
+  ASSERT_EQ(run("export --format geojson -o '" + dir_.file("out.geojson") + "'").code, 0);
+  ASSERT_EQ(run("export --format csv -o '" + dir_.file("out.csv") + "'").code, 0);
+  std::ifstream in(dir_.file("out.geojson"));
+  auto j = nlohmann::json::parse(in);
+  ASSERT_EQ(j["features"].size(), 2u);
+  EXPECT_EQ(j["features"][0]["geometry"]["coordinates"][0], 10.75);  // lon first
+  if (std::system("command -v ogrinfo >/dev/null 2>&1") != 0) GTEST_SKIP() << "ogrinfo (gdal-bin) not installed";
+  for (auto f : {"out.geojson", "out.csv"}) {
+    FILE* p = popen(("ogrinfo -ro -al -so '" + dir_.file(f) + "' 2>&1").c_str(), "r");
+    std::string out;
+    std::array<char, 4096> buf;
+    while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+    EXPECT_EQ(pclose(p), 0) << out;
+    EXPECT_NE(out.find("Feature Count: 2"), std::string::npos) << f << ": " << out;
+  }
+}
+
+}  // namespace
+}  // namespace rifugio
