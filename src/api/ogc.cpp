@@ -179,12 +179,12 @@ json openapi(std::string_view base) {
     "/healthz": {"get": {"summary": "Liveness: the process answers", "operationId": "healthz", "responses": {"200": {"description": "Alive", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
     "/readyz": {"get": {"summary": "Readiness: a snapshot is loaded", "operationId": "readyz", "responses": {"200": {"description": "Ready", "content": {"application/json": {"schema": {"type": "object"}}}}, "503": {"$ref": "#/components/responses/Problem"}}}},
     "/metrics": {"get": {"summary": "Prometheus metrics", "operationId": "metrics", "responses": {"200": {"description": "Text format 0.0.4", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
-    "/ogc": {"get": {"summary": "Landing page", "operationId": "getLandingPage", "tags": ["Capabilities"], "responses": {"200": {"description": "Links to the API definition, conformance and collections", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Links"}}}}}}},
-    "/ogc/conformance": {"get": {"summary": "Conformance classes", "operationId": "getConformanceDeclaration", "tags": ["Capabilities"], "responses": {"200": {"description": "Conformance classes", "content": {"application/json": {"schema": {"type": "object", "properties": {"conformsTo": {"type": "array", "items": {"type": "string"}}}}}}}}}},
-    "/ogc/api": {"get": {"summary": "This API definition", "operationId": "getApi", "tags": ["Capabilities"], "responses": {"200": {"description": "OpenAPI 3.0", "content": {"application/vnd.oai.openapi+json;version=3.0": {"schema": {"type": "object"}}}}}}},
-    "/ogc/collections": {"get": {"summary": "Feature collections", "operationId": "getCollections", "tags": ["Capabilities"], "responses": {"200": {"description": "The shelters collection", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
-    "/ogc/collections/shelters": {"get": {"summary": "The shelters collection", "operationId": "describeCollection", "tags": ["Capabilities"], "responses": {"200": {"description": "Collection metadata", "content": {"application/json": {"schema": {"type": "object"}}}}, "404": {"$ref": "#/components/responses/Problem"}}}},
-    "/ogc/collections/shelters/items": {
+    "/": {"get": {"summary": "Landing page", "operationId": "getLandingPage", "tags": ["Capabilities"], "responses": {"200": {"description": "Links to the API definition, conformance and collections", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Links"}}}}}}},
+    "/conformance": {"get": {"summary": "Conformance classes", "operationId": "getConformanceDeclaration", "tags": ["Capabilities"], "responses": {"200": {"description": "Conformance classes", "content": {"application/json": {"schema": {"type": "object", "properties": {"conformsTo": {"type": "array", "items": {"type": "string"}}}}}}}}}},
+    "/api": {"get": {"summary": "This API definition", "operationId": "getApi", "tags": ["Capabilities"], "responses": {"200": {"description": "OpenAPI 3.0", "content": {"application/vnd.oai.openapi+json;version=3.0": {"schema": {"type": "object"}}}}}}},
+    "/collections": {"get": {"summary": "Feature collections", "operationId": "getCollections", "tags": ["Capabilities"], "responses": {"200": {"description": "The shelters collection", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+    "/collections/shelters": {"get": {"summary": "The shelters collection", "operationId": "describeCollection", "tags": ["Capabilities"], "responses": {"200": {"description": "Collection metadata", "content": {"application/json": {"schema": {"type": "object"}}}}, "404": {"$ref": "#/components/responses/Problem"}}}},
+    "/collections/shelters/items": {
       "get": {
         "summary": "Shelters, paged by offset",
         "operationId": "getFeatures",
@@ -208,7 +208,7 @@ json openapi(std::string_view base) {
         }
       }
     },
-    "/ogc/collections/shelters/items/{featureId}": {
+    "/collections/shelters/items/{featureId}": {
       "get": {
         "summary": "One shelter",
         "operationId": "getFeature",
@@ -252,8 +252,13 @@ json openapi(std::string_view base) {
     }
   }
 })json");
+  // OGC paths are relative to the landing page (clients such as GDAL look up
+  // "/collections/{id}/items"); the other endpoints name their own server.
   json doc = kDoc;
-  doc["servers"] = {{{"url", std::string(base)}}};
+  doc["servers"] = {{{"url", fmt::format("{}/ogc", base)}}};
+  for (auto& [path, item] : doc["paths"].items())
+    if (!path.starts_with("/collections") && path != "/" && path != "/conformance" && path != "/api")
+      item["servers"] = {{{"url", std::string(base)}}};
   return doc;
 }
 
