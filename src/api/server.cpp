@@ -110,6 +110,11 @@ class Session : public std::enable_shared_from_this<Session> {
   void wait() {
     if (srv_.stopping) return close();
     if (buffer_.size() > 0) return read_header();  // pipelined request already here
+    // Idle connections may be many (a whole country on alert): hold no
+    // buffers or parser state while waiting.
+    buffer_.shrink_to_fit();
+    parser_.reset();
+    res_ = {};
     idle_ = true;
     stream_.expires_after(opts_.idle_timeout);
     stream_.async_read_some(buffer_.prepare(4096), beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));

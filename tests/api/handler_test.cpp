@@ -13,6 +13,7 @@
 #include "api/gzip.hpp"
 #include "api/handler.hpp"
 #include "api/nearest_json.hpp"
+#include "../test_util.hpp"
 #include "api_fixture.hpp"
 
 namespace rifugio::api {
@@ -465,9 +466,7 @@ TEST(ErrorTable, CodesAreUniqueAndDocumented) {
     EXPECT_GE(e.status, 400);
     EXPECT_LT(e.status, 600);
   }
-  const char* src = std::getenv("RIFUGIO_SOURCE_DIR");
-  if (!src) GTEST_SKIP() << "RIFUGIO_SOURCE_DIR not set (ctest sets it)";
-  std::ifstream in(std::string(src) + "/docs/http.md");
+  std::ifstream in(rifugio::test::source_dir() + "/docs/http.md");
   ASSERT_TRUE(in) << "docs/http.md is missing";
   std::stringstream ss;
   ss << in.rdbuf();
