@@ -5,6 +5,10 @@
 
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <filesystem>
 #include <map>
 #include <regex>
@@ -33,11 +37,13 @@ constexpr std::string_view kImportFields[] = {"name",     "address",  "municipal
 // Capacities above this are certainly not places in one shelter (a shifted id).
 constexpr std::int64_t kCapacityImpossible = 100000;
 
+// Spreadsheets and My Maps export integer ids as floats: "2.0" is 2.
 std::string key_text(std::string v) {
-  // Spreadsheets and My Maps export integer ids as floats: "2.0" is 2.
-  static const std::regex float_int(R"(^(-?\d+)\.0+$)");
-  std::smatch m;
-  if (std::regex_match(v, m, float_int)) return m[1];
+  auto dot = v.find('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == v.size()) return v;
+  const bool integral = std::all_of(v.begin() + (v[0] == '-'), v.begin() + dot, [](char c) { return c >= '0' && c <= '9'; });
+  const bool zeros = std::all_of(v.begin() + dot + 1, v.end(), [](char c) { return c == '0'; });
+  if (integral && zeros && dot > std::size_t(v[0] == '-')) v.resize(dot);
   return v;
 }
 
@@ -318,44 +324,79 @@ class Converter {
   std::string key_;
 };
 
-// Cells of about 1 km for neighbour searches; positions are grouped by cell.
-struct Grid {
-  static constexpr double kCellDeg = 0.01;
-  static std::int64_t cell(double lon, double lat) {
-    auto cx = static_cast<std::int64_t>(std::floor((lon + 180.0) / kCellDeg));
-    auto cy = static_cast<std::int64_t>(std::floor((lat + 90.0) / kCellDeg));
-    return cy * 100000 + cx;
+// A hash grid of positions for "what lies within a few tens of metres".
+// Cells are `cell_deg` of latitude tall and as many metres wide (longitude
+// cells widen with the latitude of their row), so near(), which visits the
+// 3 x 3 cells around a point, finds everything within one cell's size.
+class Grid {
+ public:
+  explicit Grid(double cell_deg) : cell_deg_(cell_deg) {}
+  void add(const Location& l, std::size_t i) {
+    auto cy = row(l.lat);
+    cells_[cy * kRowStride + column(l.lon, cy)].push_back(i);
   }
-  std::unordered_map<std::int64_t, std::vector<std::size_t>> cells;
-  void add(const Location& l, std::size_t i) { cells[cell(l.lon, l.lat)].push_back(i); }
   template <typename F>
   void near(const Location& l, F&& f) const {
-    for (int dy = -1; dy <= 1; ++dy)
-      for (int dx = -1; dx <= 1; ++dx) {
-        auto it = cells.find(cell(l.lon + dx * kCellDeg, l.lat + dy * kCellDeg));
-        if (it != cells.end())
+    const auto cy0 = row(l.lat);
+    for (auto cy = cy0 - 1; cy <= cy0 + 1; ++cy) {
+      const auto cx0 = column(l.lon, cy);
+      for (auto cx = cx0 - 1; cx <= cx0 + 1; ++cx) {
+        auto it = cells_.find(cy * kRowStride + cx);
+        if (it != cells_.end())
           for (auto i : it->second) f(i);
       }
+    }
+  }
+
+ private:
+  static constexpr std::int64_t kRowStride = 1'000'000'000;
+  std::int64_t row(double lat) const { return static_cast<std::int64_t>(std::floor((lat + 90.0) / cell_deg_)); }
+  std::int64_t column(double lon, std::int64_t row) const {
+    const double lat = (static_cast<double>(row) + 0.5) * cell_deg_ - 90.0;
+    const double width = cell_deg_ / std::max(std::cos(lat * M_PI / 180.0), 1e-3);
+    return static_cast<std::int64_t>(std::floor((lon + 180.0) / width));
+  }
+  double cell_deg_;
+  std::unordered_map<std::int64_t, std::vector<std::size_t>> cells_;
+};
+
+// Cell size that covers `metres` in latitude (1 degree is at least 110.5 km).
+double cell_for(double metres) { return std::max(metres, 1.0) / 110'500.0; }
+
+struct PositionHash {
+  std::size_t operator()(const std::pair<double, double>& p) const {
+    return std::hash<double>()(p.first) * 31 + std::hash<double>()(p.second);
   }
 };
 
 // Shared positions and near-duplicate addresses inside one import.
 void within_file_checks(const std::vector<Converted>& rows, const ImportOptions& opt,
                         std::vector<RowIssue>& issues) {
-  std::map<std::pair<double, double>, std::vector<std::size_t>> at;
-  Grid grid;
+  std::unordered_map<std::pair<double, double>, std::vector<std::size_t>, PositionHash> at;
+  Grid grid(cell_for(opt.duplicate_distance_m));
   for (std::size_t i = 0; i < rows.size(); ++i)
     if (auto& l = rows[i].shelter.location) {
       at[{l->lon, l->lat}].push_back(i);
       grid.add(*l, i);
     }
-  for (auto& [pos, idx] : at) {
-    if (idx.size() < 2) continue;
+  // Address keys are computed on first use: most records have no neighbour.
+  std::vector<std::optional<std::string>> keys(rows.size());
+  auto key = [&](std::size_t i) -> const std::string& {
+    if (!keys[i]) keys[i] = address_key(rows[i].shelter.address);
+    return *keys[i];
+  };
+  std::vector<std::size_t> firsts;
+  for (auto& [pos, idx] : at)
+    if (idx.size() > 1) firsts.push_back(idx[0]);
+  std::sort(firsts.begin(), firsts.end());  // report in file order
+  for (auto first : firsts) {
+    const auto& l = *rows[first].shelter.location;
+    const auto& idx = at[{l.lon, l.lat}];
     for (auto i : idx)
       issues.push_back({Severity::suspicious, rows[i].file, rows[i].record, rows[i].shelter.keys[0].id,
                         "location", "shared_position",
                         fmt::format("{} records share this position (first: record {})", idx.size(),
-                                    rows[idx[0]].record)});
+                                    rows[first].record)});
   }
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const Shelter& a = rows[i].shelter;
@@ -363,11 +404,10 @@ void within_file_checks(const std::vector<Converted>& rows, const ImportOptions&
     std::size_t twin = rows.size();
     double twin_d = 0;
     grid.near(*a.location, [&](std::size_t j) {
-      if (j >= i || twin != rows.size()) return;
-      const Shelter& b = rows[j].shelter;
-      if (b.address.empty() || b.address == a.address) return;
-      double d = spatial::distance_m(*a.location, *b.location);
-      if (d <= opt.duplicate_distance_m && similar_addresses(a.address, b.address)) {
+      if (j >= i || twin != rows.size() || rows[j].shelter.address.empty()) return;
+      if (key(j) == key(i) || !similar_address_keys(key(i), key(j))) return;
+      double d = spatial::distance_m(*a.location, *rows[j].shelter.location);
+      if (d <= opt.duplicate_distance_m) {
         twin = j;
         twin_d = d;
       }
@@ -393,6 +433,130 @@ bool same_for_import(const Shelter& a, const Shelter& b) {
 
 }  // namespace
 
+namespace {
+
+// Accepted records travel from the reading thread to the writing thread in
+// batches; the queue is bounded so a huge file never sits in memory at once.
+class BatchQueue {
+ public:
+  using Batch = std::vector<Converted>;
+  void push(Batch b) {
+    std::unique_lock lock(mu_);
+    not_full_.wait(lock, [&] { return q_.size() < kMaxBatches || cancelled_; });
+    if (cancelled_) return;
+    q_.push_back(std::move(b));
+    not_empty_.notify_one();
+  }
+  /// False when the producer is done and everything was taken.
+  bool pop(Batch& out) {
+    std::unique_lock lock(mu_);
+    not_empty_.wait(lock, [&] { return !q_.empty() || done_; });
+    if (q_.empty()) return false;
+    out = std::move(q_.front());
+    q_.pop_front();
+    not_full_.notify_one();
+    return true;
+  }
+  void close() {
+    std::lock_guard lock(mu_);
+    done_ = true;
+    not_empty_.notify_all();
+  }
+  void cancel() {  // the consumer failed: unblock the producer
+    std::lock_guard lock(mu_);
+    cancelled_ = true;
+    not_full_.notify_all();
+  }
+  bool cancelled() {
+    std::lock_guard lock(mu_);
+    return cancelled_;
+  }
+
+ private:
+  static constexpr std::size_t kMaxBatches = 64;
+  std::mutex mu_;
+  std::condition_variable not_empty_, not_full_;
+  std::deque<Batch> q_;
+  bool done_ = false, cancelled_ = false;
+};
+
+// What the reading thread finds out.
+struct ReadResult {
+  std::vector<std::string> files;
+  std::int64_t read = 0, rejected = 0;
+  std::vector<RowIssue> issues;
+  std::unordered_set<std::string> seen_keys;  // "source\nkey", also of rejected records
+};
+
+// Reads, converts and checks every record of every file, sends the accepted
+// ones to `queue`, then runs the checks that need all records at once.
+void read_all(const Mapping& m, const ImportOptions& opt, const Borders* borders, BatchQueue& queue,
+              ReadResult& out) {
+  Converter conv(m, borders);
+  std::vector<Converted> accepted;  // light copies for the within-file checks
+  std::unordered_map<std::string, std::int64_t> first_record;  // "source\nkey" -> record
+  std::unordered_map<std::string, int> repeats;
+  BatchQueue::Batch batch;
+  for (const auto& file : m.files) {
+    const std::string path = (std::filesystem::path(opt.data_dir) / file.path).string();
+    const std::string source = file.source.empty() ? m.source : file.source;
+    out.files.push_back(file.path);
+    auto reader = open_reader(file, path);
+    const std::int64_t total = opt.progress ? reader->size_hint() : -1;
+    RawRecord r;
+    while (reader->next(r)) {
+      if (queue.cancelled()) return;
+      ++out.read;
+      if (opt.progress && out.read % 1000 == 0) opt.progress(out.read, total);
+      Shelter s;
+      const std::size_t before = out.issues.size();
+      bool ok = conv.convert(file, r, s, out.issues);
+      if (!conv.key().empty()) {
+        std::string k = source + '\n' + conv.key();
+        out.seen_keys.insert(k);
+        if (ok && m.number_repeated_keys) {
+          // No ids in the source: the n-th record with the same content is "#n".
+          if (auto n = ++repeats[k]; n > 1) {
+            s.keys[0].id += fmt::format("#{}", n);
+            k += fmt::format("#{}", n);
+            out.seen_keys.insert(k);
+          }
+        }
+        if (ok) {
+          auto [it, fresh] = first_record.emplace(k, r.number);
+          if (!fresh) {
+            out.issues.push_back({Severity::rejected, file.path, r.number, conv.key(), m.key.describe(),
+                                  "duplicate_key",
+                                  fmt::format("key '{}' was already used by record {}", conv.key(), it->second)});
+            ok = false;
+          }
+        }
+      }
+      if (!ok) {
+        ++out.rejected;
+        // A rejected record reports only why it was rejected.
+        auto it = std::stable_partition(out.issues.begin() + before, out.issues.end(),
+                                        [](const RowIssue& i) { return i.severity == Severity::rejected; });
+        out.issues.erase(it, out.issues.end());
+        continue;
+      }
+      Shelter light;
+      light.keys = s.keys;
+      light.location = s.location;
+      light.address = s.address;
+      accepted.push_back({std::move(light), r.number, file.path});
+      batch.push_back({std::move(s), r.number, file.path});
+      if (batch.size() == 1024) queue.push(std::exchange(batch, {}));
+    }
+    if (opt.progress) opt.progress(out.read, out.read);
+  }
+  if (!batch.empty()) queue.push(std::move(batch));
+  queue.close();
+  within_file_checks(accepted, opt, out.issues);
+}
+
+}  // namespace
+
 ImportReport run_import(Store& store, const Mapping& m, const ImportOptions& opt) {
   const auto t0 = std::chrono::steady_clock::now();
   ImportReport report;
@@ -408,172 +572,151 @@ ImportReport run_import(Store& store, const Mapping& m, const ImportOptions& opt
       throw ParseError(m.path, 0, "country", fmt::format("'{}' is not a country code in {}", m.country, opt.borders_path));
   }
 
-  // 1. Read and convert every record.
-  Converter conv(m, borders.get());
-  std::vector<Converted> rows;
-  std::unordered_map<std::string, std::int64_t> first_record;  // "source\nkey" -> record
-  std::unordered_set<std::string> seen_keys;  // keys present in the files, even in rejected records
-  std::unordered_map<std::string, int> repeats;
-  for (const auto& file : m.files) {
-    const std::string path = (std::filesystem::path(opt.data_dir) / file.path).string();
-    report.files.push_back(file.path);
-    auto reader = open_reader(file, path);
-    const std::int64_t total = opt.progress ? reader->size_hint() : -1;
-    RawRecord r;
-    while (reader->next(r)) {
-      ++report.read;
-      if (opt.progress && report.read % 1000 == 0) opt.progress(report.read, total);
-      Shelter s;
-      const std::size_t before = report.issues.size();
-      bool ok = conv.convert(file, r, s, report.issues);
-      if (!conv.key().empty()) {
-        const std::string source = file.source.empty() ? m.source : file.source;
-        std::string k = source + '\n' + conv.key();
-        seen_keys.insert(k);
-        if (ok && m.number_repeated_keys) {
-          // No ids in the source: the n-th record with the same content is "#n".
-          auto n = ++repeats[k];
-          if (n > 1) {
-            s.keys[0].id += fmt::format("#{}", n);
-            k += fmt::format("#{}", n);
-            seen_keys.insert(k);
-          }
-        }
-        if (ok) {
-          auto [it, fresh] = first_record.emplace(k, r.number);
-          if (!fresh) {
-            report.issues.push_back({Severity::rejected, file.path, r.number, conv.key(), m.key.describe(),
-                                     "duplicate_key",
-                                     fmt::format("key '{}' was already used by record {}", conv.key(), it->second)});
-            ok = false;
-          }
-        }
-      }
-      if (!ok) {
-        ++report.rejected;
-        // A rejected record reports only why it was rejected.
-        auto it = std::stable_partition(report.issues.begin() + before, report.issues.end(),
-                                        [](const RowIssue& i) { return i.severity == Severity::rejected; });
-        report.issues.erase(it, report.issues.end());
-        continue;
-      }
-      rows.push_back({std::move(s), r.number, file.path});
+  // Reading and converting (one thread) overlaps with writing (this thread,
+  // the only one that touches the store).
+  BatchQueue queue;
+  ReadResult read;
+  std::exception_ptr read_error;
+  std::thread reader([&] {
+    try {
+      read_all(m, opt, borders.get(), queue, read);
+    } catch (...) {
+      read_error = std::current_exception();
+      queue.close();
     }
-    if (opt.progress) opt.progress(report.read, report.read);
-  }
-  within_file_checks(rows, opt, report.issues);
+  });
+  struct Join {
+    std::thread& t;
+    BatchQueue& q;
+    ~Join() {
+      q.cancel();
+      if (t.joinable()) t.join();
+    }
+  } join{reader, queue};
 
-  // 2. Reconcile with the register.
+  // What the register already holds for these sources, and records of other
+  // sources to match against.
   std::map<ExternalKey, Shelter> existing;
-  for (auto& s : store.list({.include_retired = true, .source = m.source}))
-    for (auto& k : s.keys) existing.emplace(k, s);
+  std::set<std::string> mine{m.source};
   for (auto& f : m.files)
-    if (!f.source.empty())
-      for (auto& s : store.list({.include_retired = true, .source = f.source}))
-        for (auto& k : s.keys) existing.emplace(k, s);
-  std::vector<Shelter> others;  // records of other sources, for cross-source matching
-  Grid others_grid;
-  {
-    std::set<std::string> mine{m.source};
-    for (auto& f : m.files)
-      if (!f.source.empty()) mine.insert(f.source);
-    for (auto& s : store.list({}))
-      if (s.location && std::none_of(s.keys.begin(), s.keys.end(), [&](auto& k) { return mine.count(k.source); })) {
-        others_grid.add(*s.location, others.size());
-        others.push_back(std::move(s));
-      }
-  }
+    if (!f.source.empty()) mine.insert(f.source);
+  for (auto& src : mine)
+    for (auto& s : store.list({.include_retired = true, .source = src}))
+      for (auto& k : s.keys)
+        if (mine.count(k.source)) existing.emplace(k, s);  // keys of linked sources stay theirs
+  std::vector<Shelter> others;
+  std::vector<std::string> other_keys;
+  Grid others_grid(cell_for(opt.link_distance_m));
+  for (auto& s : store.list({}))
+    if (s.location && std::none_of(s.keys.begin(), s.keys.end(), [&](auto& k) { return mine.count(k.source); })) {
+      others_grid.add(*s.location, others.size());
+      other_keys.push_back(address_key(s.address));
+      others.push_back(std::move(s));
+    }
 
+  std::vector<RowIssue> issues;  // found while writing
   std::set<ShelterId> matched;
-  auto tx = store.begin(opt.actor, fmt::format("import {} ({})", m.source, fmt::join(report.files, ", ")), false);
-  for (auto& row : rows) {
-    ++report.accepted;
-    Shelter& in = row.shelter;
-    if (in.needs_location()) ++report.needs_location;
-    if (in.capacity) report.capacity_total += *in.capacity;
-    auto it = existing.find(in.keys[0]);
-    const Shelter* target = it == existing.end() ? nullptr : &it->second;
+  std::vector<std::string> file_names;
+  for (auto& f : m.files) file_names.push_back(f.path);
+  auto tx = store.begin(opt.actor, fmt::format("import {} ({})", m.source, fmt::join(file_names, ", ")), false);
+  BatchQueue::Batch batch;
+  while (queue.pop(batch)) {
+    for (auto& row : batch) {
+      ++report.accepted;
+      Shelter& in = row.shelter;
+      if (in.needs_location()) ++report.needs_location;
+      if (in.capacity) report.capacity_total += *in.capacity;
+      auto it = existing.find(in.keys[0]);
+      const Shelter* target = it == existing.end() ? nullptr : &it->second;
 
-    if (!target && in.location && !others.empty()) {
-      const Shelter* best = nullptr;
-      double best_d = opt.link_distance_m;
-      others_grid.near(*in.location, [&](std::size_t j) {
-        const Shelter& o = others[j];
-        if (matched.count(o.id)) return;  // one record of this file per record of another source
-        double d = spatial::distance_m(*in.location, *o.location);
-        if (d <= best_d && similar_addresses(in.address, o.address)) {
-          best = &o;
-          best_d = d;
-        }
-      });
-      if (best) {
-        matched.insert(best->id);
-        CrossSourceMatch match{row.file, row.record, in.keys[0].id, best->id,
-                               best->keys.empty() ? "" : best->keys[0].source + ":" + best->keys[0].id,
-                               best_d, in.address, best->address, opt.link};
-        report.matches.push_back(match);
-        if (opt.link) {
-          target = best;
-          ++report.linked;
+      if (!target && in.location && !others.empty()) {
+        const Shelter* best = nullptr;
+        double best_d = opt.link_distance_m;
+        const std::string in_key = address_key(in.address);
+        others_grid.near(*in.location, [&](std::size_t j) {
+          const Shelter& o = others[j];
+          if (matched.count(o.id)) return;  // one record of this file per record of another source
+          double d = spatial::distance_m(*in.location, *o.location);
+          if (d <= best_d && similar_address_keys(in_key, other_keys[j])) {
+            best = &o;
+            best_d = d;
+          }
+        });
+        if (best) {
+          matched.insert(best->id);
+          report.matches.push_back({row.file, row.record, in.keys[0].id, best->id,
+                                    best->keys.empty() ? "" : best->keys[0].source + ":" + best->keys[0].id,
+                                    best_d, in.address, best->address, opt.link});
+          if (opt.link) {
+            target = best;
+            ++report.linked;
+          }
         }
       }
-    }
 
-    if (!target) {
-      tx->apply({Change::Op::create, in, ""});
-      ++report.created;
-      continue;
-    }
-    Shelter merged = *target;
-    for (auto f : kImportFields) {
-      Shelter probe = merged;
-      copy_field(probe, in, f);
-      if (changed_fields(merged, probe).empty()) continue;
-      if (merged.is_manual(f) && !opt.overwrite_manual) {
-        ++report.kept_manual;
-        report.issues.push_back({Severity::suspicious, row.file, row.record, in.keys[0].id, std::string(f),
-                                 "kept_manual_edit",
-                                 fmt::format("shelter {}: field '{}' was set by hand; the file's value was not applied (use --overwrite-manual)", merged.id, f)});
+      if (!target) {
+        tx->apply({Change::Op::create, std::move(in), ""});
+        ++report.created;
         continue;
       }
-      copy_field(merged, in, f);
+      Shelter merged = *target;
+      for (auto f : kImportFields) {
+        Shelter probe = merged;
+        copy_field(probe, in, f);
+        if (changed_fields(merged, probe).empty()) continue;
+        if (merged.is_manual(f) && !opt.overwrite_manual) {
+          ++report.kept_manual;
+          issues.push_back({Severity::suspicious, row.file, row.record, in.keys[0].id, std::string(f),
+                            "kept_manual_edit",
+                            fmt::format("shelter {}: field '{}' was set by hand; the file's value was not applied (use --overwrite-manual)", merged.id, f)});
+          continue;
+        }
+        copy_field(merged, in, f);
+      }
+      merged.retired = false;
+      merged.source = in.source;
+      if (std::find(merged.keys.begin(), merged.keys.end(), in.keys[0]) == merged.keys.end())
+        merged.keys.push_back(in.keys[0]);
+      if (same_for_import(merged, *target) && merged.keys == target->keys && !target->retired &&
+          merged.source == target->source) {
+        ++report.unchanged;
+        continue;
+      }
+      tx->apply({Change::Op::update, merged, ""});
+      ++report.updated;
     }
-    merged.retired = false;
-    merged.source = in.source;
-    if (std::find(merged.keys.begin(), merged.keys.end(), in.keys[0]) == merged.keys.end())
-      merged.keys.push_back(in.keys[0]);
-    if (same_for_import(merged, *target) && merged.keys == target->keys && !target->retired &&
-        merged.source == target->source) {
-      ++report.unchanged;
-      continue;
-    }
-    tx->apply({Change::Op::update, merged, ""});
-    ++report.updated;
   }
+  reader.join();
+  if (read_error) std::rethrow_exception(read_error);  // the transaction rolls back
+  report.files = read.files;
+  report.read = read.read;
+  report.rejected = read.rejected;
 
   if (report.complete) {
     std::set<ShelterId> retired;
     for (auto& [key, s] : existing) {
-      if (s.retired || seen_keys.count(key.source + '\n' + key.id) || retired.count(s.id)) continue;
-      // Only keys of the sources this mapping covers can retire a record.
-      if (key.source != m.source && std::none_of(m.files.begin(), m.files.end(), [&](auto& f) { return f.source == key.source; }))
-        continue;
-      tx->apply({Change::Op::retire, s, fmt::format("no longer in {} (complete list)", m.source)});
+      if (s.retired || read.seen_keys.count(key.source + '\n' + key.id) || retired.count(s.id)) continue;
+      tx->apply({Change::Op::retire, s, fmt::format("no longer in {} (complete list)", key.source)});
       retired.insert(s.id);
       ++report.retired;
     }
   }
 
+  // Issues in file order, then record order.
+  report.issues = std::move(read.issues);
+  report.issues.insert(report.issues.end(), issues.begin(), issues.end());
+  auto file_index = [&](const std::string& f) {
+    return std::find(file_names.begin(), file_names.end(), f) - file_names.begin();
+  };
+  std::stable_sort(report.issues.begin(), report.issues.end(), [&](const RowIssue& a, const RowIssue& b) {
+    return std::pair(file_index(a.file), a.record) < std::pair(file_index(b.file), b.record);
+  });
   std::set<std::pair<std::string, std::int64_t>> suspicious;
   for (auto& i : report.issues)
     if (i.severity == Severity::suspicious) suspicious.emplace(i.file, i.record);
   report.suspicious = static_cast<std::int64_t>(suspicious.size());
 
-  if (opt.dry_run) {
-    report.revision_after = report.revision_before;
-  } else {
-    report.revision_after = tx->commit().revision;
-  }
+  report.revision_after = opt.dry_run ? report.revision_before : tx->commit().revision;
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return report;
 }

@@ -120,8 +120,11 @@ class GdalReader final : public RecordReader {
       }
       ++number_;
       r.number = number_;
-      r.layer = l->GetName();
-      r.names = names_;
+      // The caller reuses `r`: copy the field names only when they change.
+      if (r.layer != l->GetName() || r.names != names_) {
+        r.layer = l->GetName();
+        r.names = names_;
+      }
       r.values.resize(names_.size());
       for (int i = 0; i < static_cast<int>(names_.size()); ++i)
         r.values[i] = f->IsFieldSetAndNotNull(i) ? f->GetFieldAsString(i) : "";

@@ -206,7 +206,10 @@ std::string address_key(std::string_view address) {
 }
 
 bool similar_addresses(std::string_view a, std::string_view b) {
-  const std::string ka = address_key(a), kb = address_key(b);
+  return similar_address_keys(address_key(a), address_key(b));
+}
+
+bool similar_address_keys(const std::string& ka, const std::string& kb) {
   if (ka.empty() || kb.empty()) return false;
   if (ka == kb) return true;
   auto ta = tokens(ka), tb = tokens(kb);

@@ -32,5 +32,7 @@ std::string address_key(std::string_view address);
 /// and street words that agree on most of their letters ("Malmg 36" and
 /// "Malmgatan 36", "Stasjonsgt. 24" and "Stasjonsgata 24").
 bool similar_addresses(std::string_view a, std::string_view b);
+/// The same on address_key() results, for callers that compare one address many times.
+bool similar_address_keys(const std::string& ka, const std::string& kb);
 
 }  // namespace rifugio::import
