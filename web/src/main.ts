@@ -1,0 +1,435 @@
+// The app: the first screen (find, filters, search, results), a shelter's page
+// with "go there", and the guide. The map is loaded only when it is needed.
+
+import './styles.css';
+import { RegisterData, type Answer, type DataState } from './data';
+import { compassPoint, formatAge, formatBearing, formatCount, formatDateTime, formatDistance, formatDuration } from './format';
+import { detectLang, lang, LANGUAGES, setLang, t, type Lang, type MessageKey } from './i18n';
+import { TILE_SOURCES } from './map/style';
+import type { ShelterMap } from './map/map';
+import { freePlaces, type Filters, type Hit } from './model';
+import { tilesAround } from './tiles';
+import { $, h } from './ui/dom';
+import { renderGuide } from './ui/guide';
+
+const K = 5;
+const LANG_KEY = 'rifugio.lang';
+
+interface Origin {
+  lon: number;
+  lat: number;
+  kind: 'gps' | 'point' | 'place';
+  accuracy?: number;
+  label?: string;
+}
+
+const data = new RegisterData();
+let origin: Origin | null = null;
+let answer: Answer | null = null;
+let mapPromise: Promise<ShelterMap> | null = null;
+let map: ShelterMap | null = null;
+let picking = false;
+let statusKey: { key: MessageKey; vars?: Record<string, string | number> } | null = null;
+
+// ---- text -------------------------------------------------------------------
+
+function applyStaticText(): void {
+  for (const el of document.querySelectorAll<HTMLElement>('[data-i18n]')) el.textContent = t(el.dataset.i18n as MessageKey);
+  for (const el of document.querySelectorAll<HTMLElement>('[data-i18n-label]'))
+    el.setAttribute('aria-label', t(el.dataset.i18nLabel as MessageKey));
+  document.title = `${t('app_name')}: ${t('tagline')}`;
+}
+
+function setStatus(key: MessageKey | null, vars?: Record<string, string | number>): void {
+  statusKey = key ? { key, vars } : null;
+  $('status').textContent = key ? t(key, vars) : '';
+}
+
+const loc = () => lang();
+
+function shelterTitle(s: Hit): string {
+  return s.name || s.address || t('unnamed_shelter', { id: s.id });
+}
+
+// ---- data status ------------------------------------------------------------
+
+function renderDataStatus(s: DataState = data.state): void {
+  const parts: string[] = [];
+  if (navigator.onLine === false) parts.push(t('offline'));
+  if (s.ready && s.generated) {
+    parts.push(t('data_ready', { count: formatCount(s.count ?? 0, loc()), age: formatAge(new Date(s.generated), new Date(), loc()) }));
+  } else if (s.loading) parts.push(t('data_loading'));
+  else parts.push(t('data_none'));
+  if (s.refused) parts.push(t('data_refused'));
+  const el = $('data-status');
+  el.textContent = parts.join(' ');
+  el.classList.toggle('warn', s.refused);
+  document.body.dataset.snapshot = s.refused ? 'refused' : s.ready ? 'ready' : 'none';
+}
+
+// ---- results ----------------------------------------------------------------
+
+function filters(): Filters {
+  return {
+    open: ($('f-open') as HTMLInputElement).checked,
+    room: ($('f-room') as HTMLInputElement).checked,
+    stepFree: ($('f-step') as HTMLInputElement).checked,
+  };
+}
+
+function facts(s: Hit): string[] {
+  const free = freePlaces(s);
+  return [
+    s.capacity === null ? t('places_unknown') : t('places', { n: formatCount(s.capacity, loc()) }),
+    free === null ? '' : t('free_places', { n: formatCount(free, loc()) }),
+    t(`status_${s.status}` as MessageKey),
+    t(`step_${s.step_free}` as MessageKey),
+  ].filter(Boolean);
+}
+
+function renderResults(): void {
+  const section = $('results');
+  const list = $('list');
+  if (!answer || !origin) {
+    section.hidden = true;
+    return;
+  }
+  section.hidden = false;
+  $('origin-note').textContent =
+    origin.kind === 'gps'
+      ? t('origin_gps', { accuracy: formatDistance(origin.accuracy ?? 0, loc()) })
+      : origin.kind === 'place'
+        ? t('origin_place', { place: origin.label ?? '' })
+        : t('origin_point');
+  if (answer.hits.length === 0) {
+    list.replaceChildren(h('li', { class: 'empty' }, t('no_results')));
+  } else {
+    list.replaceChildren(
+      ...answer.hits.map((s, i) =>
+        h(
+          'li',
+          { class: i === 0 ? 'hit first' : 'hit', 'data-id': String(s.id) },
+          h(
+            'a',
+            { href: `#/shelter/${s.id}` },
+            i === 0 ? h('span', { class: 'badge' }, t('nearest_badge')) : null,
+            h('span', { class: 'title' }, shelterTitle(s)),
+            s.name && s.address ? h('span', { class: 'addr' }, s.address) : null,
+            h(
+              'span',
+              { class: 'dist' },
+              h('strong', {}, formatDistance(s.distance_m, loc())),
+              ' · ',
+              t('on_foot', { time: formatDuration(s.walk_s, loc()) }),
+            ),
+            h('span', { class: 'facts' }, facts(s).join(' · ')),
+          ),
+        ),
+      ),
+    );
+  }
+  if (answer.source === 'server') $('source-note').textContent = t('source_live');
+  else {
+    const g = data.state.generated ? new Date(data.state.generated) : new Date();
+    $('source-note').textContent = t('source_local', { date: formatDateTime(g, loc()), age: formatAge(g, new Date(), loc()) });
+  }
+}
+
+async function runQuery(focus = true): Promise<void> {
+  if (!origin) return;
+  try {
+    answer = await data.nearest(origin.lon, origin.lat, K, filters());
+    setStatus(null);
+  } catch {
+    answer = null;
+    setStatus('error_nothing');
+  }
+  renderResults();
+  if (answer) {
+    if (focus) {
+      $('results-h').focus();
+      $('results').scrollIntoView({ block: 'start' });
+    }
+    void showMap().then((m) => {
+      if (!m || !origin || !answer) return;
+      m.setOrigin(origin.lon, origin.lat);
+      m.setResults(answer.hits);
+      m.setRoute(null);
+      m.fit([[origin.lon, origin.lat], ...answer.hits.map((s) => [s.lon, s.lat] as [number, number])]);
+    });
+  }
+  prefetchTiles();
+}
+
+function setOrigin(o: Origin): void {
+  origin = o;
+  picking = false;
+  void runQuery();
+}
+
+// ---- locating ---------------------------------------------------------------
+
+function locate(): void {
+  if (!('geolocation' in navigator)) {
+    setStatus('geo_denied');
+    return;
+  }
+  setStatus('locating');
+  const slow = setTimeout(() => setStatus('locating_slow'), 4000);
+  const ok = (p: GeolocationPosition) => {
+    clearTimeout(slow);
+    setOrigin({ lon: p.coords.longitude, lat: p.coords.latitude, kind: 'gps', accuracy: p.coords.accuracy });
+  };
+  const fail = () => {
+    clearTimeout(slow);
+    setStatus('geo_denied');
+    void startPicking(false);
+  };
+  navigator.geolocation.getCurrentPosition(ok, (err) => {
+    if (err.code === err.TIMEOUT) {
+      // Fall back to a rough fix (network based), which is usually quick.
+      navigator.geolocation.getCurrentPosition(ok, fail, { enableHighAccuracy: false, timeout: 10000, maximumAge: Infinity });
+    } else fail();
+  }, { enableHighAccuracy: true, timeout: 10000, maximumAge: 30000 });
+}
+
+// ---- map --------------------------------------------------------------------
+
+function showMap(): Promise<ShelterMap | null> {
+  const wrap = $('map-wrap');
+  wrap.hidden = false;
+  if (!mapPromise) {
+    $('map-status').textContent = t('map_loading');
+    mapPromise = import('./map/map').then(async ({ createMap }) => {
+      const m = await createMap($('map'), t('map_label'));
+      m.onPick((lon, lat) => {
+        if (picking || !origin || origin.kind !== 'gps') setOrigin({ lon, lat, kind: 'point' });
+      });
+      m.onSelect((id) => (location.hash = `#/shelter/${id}`));
+      const pts = await data.points();
+      if (pts) m.setShelters(pts);
+      if (!origin) {
+        const b = await data.bounds();
+        if (b) m.fitBounds(b);
+      }
+      $('map-status').textContent = '';
+      map = m;
+      return m;
+    });
+    mapPromise.catch(() => {
+      $('map-status').textContent = t('map_failed');
+    });
+  }
+  return mapPromise.catch(() => null);
+}
+
+async function startPicking(scroll = true): Promise<void> {
+  picking = true;
+  $('map-status').textContent = t('pick_prompt');
+  const m = await showMap();
+  if (m) {
+    $('map-status').textContent = t('pick_prompt');
+    m.resize();
+  }
+  if (scroll) $('map-wrap').scrollIntoView({ block: 'center' });
+}
+
+/** Asks the service worker to keep the base-map tiles around the user (once we have tiles). */
+function prefetchTiles(): void {
+  if (!origin || !navigator.serviceWorker?.controller) return;
+  const urls: string[] = [];
+  for (const src of Object.values(TILE_SOURCES)) {
+    const tiles = 'tiles' in src ? src.tiles : undefined;
+    for (const tpl of tiles ?? []) urls.push(...tilesAround(tpl, origin.lon, origin.lat, 3000, 10, 15));
+  }
+  if (urls.length) navigator.serviceWorker.controller.postMessage({ type: 'cache-tiles', urls });
+}
+
+// ---- search -----------------------------------------------------------------
+
+let searchSeq = 0;
+async function runSearch(q: string): Promise<void> {
+  const seq = ++searchSeq;
+  const list = $('search-results');
+  const note = $('search-note');
+  if (q.trim().length < 2) {
+    list.replaceChildren();
+    note.textContent = '';
+    return;
+  }
+  if (!data.state.ready) {
+    list.replaceChildren();
+    note.textContent = t('search_needs_data');
+    return;
+  }
+  const hits = await data.search(q);
+  if (seq !== searchSeq) return;
+  note.textContent = hits.length ? '' : t('search_none');
+  list.replaceChildren(
+    ...hits.map((s) => {
+      const b = h('button', { type: 'button', class: 'pick-place' }, h('span', { class: 'title' }, s.label), s.detail ? h('span', { class: 'addr' }, s.detail) : null);
+      b.addEventListener('click', () => {
+        list.replaceChildren();
+        setOrigin({ lon: s.lon, lat: s.lat, kind: 'place', label: s.label });
+      });
+      return h('li', {}, b);
+    }),
+  );
+}
+
+// ---- shelter page -----------------------------------------------------------
+
+function renderShelter(id: number): void {
+  const root = $('view-shelter');
+  const s = answer?.hits.find((x) => x.id === id);
+  if (!s || !origin) {
+    location.hash = '#/';
+    return;
+  }
+  const row = (k: MessageKey, v: string) => [h('dt', {}, t(k)), h('dd', {}, v)];
+  const free = freePlaces(s);
+  const direction = h('div', { class: 'direction', hidden: true, id: 'direction' });
+  const go = h('button', { type: 'button', class: 'primary' }, t('go_there'));
+  go.addEventListener('click', async () => {
+    const bearing = s.bearing_deg;
+    direction.hidden = false;
+    direction.replaceChildren(
+      h('div', { class: 'arrow', style: `--bearing:${bearing}deg`, 'aria-hidden': 'true' }),
+      h(
+        'p',
+        { class: 'heading' },
+        t('heading_to', {
+          distance: formatDistance(s.distance_m, loc()),
+          direction: t(`compass_${compassPoint(bearing)}` as MessageKey),
+          bearing: formatBearing(bearing, loc()),
+        }),
+      ),
+      h('p', { class: 'note' }, t('straight_line_note')),
+    );
+    direction.focus();
+    const m = await showMap();
+    if (m && origin) {
+      m.setOrigin(origin.lon, origin.lat);
+      m.setResults([s]);
+      m.setRoute([origin.lon, origin.lat], [s.lon, s.lat]);
+      m.fit([[origin.lon, origin.lat], [s.lon, s.lat]]);
+    }
+  });
+  direction.tabIndex = -1;
+  const back = h('a', { href: '#/', class: 'back' }, t('back'));
+  root.replaceChildren(
+    back,
+    h('h1', { tabindex: '-1' }, shelterTitle(s)),
+    h(
+      'dl',
+      { class: 'fields' },
+      ...row('field_distance', formatDistance(s.distance_m, loc())),
+      ...row('field_walk', formatDuration(s.walk_s, loc())),
+      ...(s.address ? row('field_address', s.address) : []),
+      ...(s.municipality ? row('field_municipality', s.municipality) : []),
+      ...row('field_kind', t(`kind_${s.kind}` as MessageKey)),
+      ...row('field_status', t(`status_${s.status}` as MessageKey)),
+      ...row(
+        'field_capacity',
+        (s.capacity === null ? t('unknown') : formatCount(s.capacity, loc())) +
+          (free === null ? '' : ` · ${t('free_places', { n: formatCount(free, loc()) })}`),
+      ),
+      ...(s.occupancy !== null ? row('field_occupancy', formatCount(s.occupancy, loc())) : []),
+      ...row('field_access', t(`step_${s.step_free}` as MessageKey)),
+    ),
+    go,
+    direction,
+  );
+  // The map lives on the first screen; move it here while the page is open.
+  root.append($('map-wrap'));
+}
+
+// ---- routing ----------------------------------------------------------------
+
+function route(): void {
+  const hash = location.hash || '#/';
+  const find = $('view-find');
+  const shelter = $('view-shelter');
+  const guide = $('view-guide');
+  const m = /^#\/shelter\/(\d+)$/.exec(hash);
+  find.hidden = !!m || hash === '#/guide';
+  shelter.hidden = !m;
+  guide.hidden = hash !== '#/guide';
+  for (const a of document.querySelectorAll<HTMLAnchorElement>('nav a'))
+    a.toggleAttribute('aria-current', a.getAttribute('href') === (hash === '#/guide' ? '#/guide' : '#/'));
+  if (!m) {
+    // Put the map back on the first screen.
+    const wrap = $('map-wrap');
+    if (wrap.parentElement !== find) $('results').after(wrap);
+  }
+  if (m) renderShelter(Number(m[1]));
+  else if (hash === '#/guide') renderGuide(guide);
+  const view = m ? shelter : hash === '#/guide' ? guide : find;
+  if (document.readyState === 'complete' && (m || hash === '#/guide')) view.querySelector<HTMLElement>('h1')?.focus();
+  map?.resize();
+}
+
+// ---- start ------------------------------------------------------------------
+
+function rerender(): void {
+  applyStaticText();
+  if (statusKey) setStatus(statusKey.key, statusKey.vars);
+  renderDataStatus();
+  renderResults();
+  route();
+}
+
+async function changeLang(next: Lang): Promise<void> {
+  await setLang(next);
+  try {
+    localStorage.setItem(LANG_KEY, next);
+  } catch {
+    /* not kept */
+  }
+  ($('lang') as HTMLSelectElement).value = next;
+  rerender();
+}
+
+async function start(): Promise<void> {
+  const select = $('lang') as HTMLSelectElement;
+  select.replaceChildren(...LANGUAGES.map((l) => h('option', { value: l.code, lang: l.code }, l.name)));
+  let saved: string | null = null;
+  try {
+    saved = localStorage.getItem(LANG_KEY);
+  } catch {
+    /* none */
+  }
+  const initial = LANGUAGES.some((l) => l.code === saved) ? (saved as Lang) : detectLang(navigator.languages ?? [navigator.language]);
+  select.value = initial;
+  select.addEventListener('change', () => void changeLang(select.value as Lang));
+  $('find').addEventListener('click', locate);
+  $('pick').addEventListener('click', () => void startPicking());
+  for (const id of ['f-open', 'f-room', 'f-step']) $(id).addEventListener('change', () => void runQuery(false));
+  const q = $('q') as HTMLInputElement;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  q.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void runSearch(q.value), 250);
+  });
+  $('search-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    void runSearch(q.value);
+  });
+  window.addEventListener('hashchange', route);
+  window.addEventListener('online', () => {
+    renderDataStatus();
+    void data.refresh();
+  });
+  window.addEventListener('offline', () => renderDataStatus());
+  data.onchange = (s) => {
+    renderDataStatus(s);
+    if (map && s.ready) void data.points().then((p) => p && map?.setShelters(p));
+  };
+  await changeLang(initial);
+  void data.start();
+  if ('serviceWorker' in navigator && import.meta.env.PROD) {
+    navigator.serviceWorker.register('/sw.js').catch(() => undefined);
+  }
+}
+
+void start();

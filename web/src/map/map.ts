@@ -1,0 +1,95 @@
+// The map, loaded lazily: nothing here runs (or downloads MapLibre) until the
+// first screen asks for it.
+
+import { setWorkerUrl, Map as MLMap, NavigationControl, type GeoJSONSource } from 'maplibre-gl';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import type { Feature, FeatureCollection, Point } from 'geojson';
+import type { Hit } from '../model';
+import { buildStyle, DARK, LIGHT } from './style';
+
+setWorkerUrl(workerUrl);
+
+export interface ShelterMap {
+  setShelters(fc: FeatureCollection<Point>): void;
+  setOrigin(lon: number, lat: number): void;
+  setResults(hits: Hit[]): void;
+  /** Draws the straight line origin -> target, or removes it with null. */
+  setRoute(from: [number, number] | null, to?: [number, number]): void;
+  fit(points: [number, number][]): void;
+  fitBounds(b: [number, number, number, number]): void;
+  onPick(cb: (lon: number, lat: number) => void): void;
+  onSelect(cb: (id: number) => void): void;
+  resize(): void;
+}
+
+export function createMap(container: HTMLElement, label: string): Promise<ShelterMap> {
+  const dark = window.matchMedia('(prefers-color-scheme: dark)').matches;
+  const reduced = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  const map = new MLMap({
+    container,
+    style: buildStyle(dark ? DARK : LIGHT),
+    center: [10, 50],
+    zoom: 3,
+    attributionControl: false,
+    fadeDuration: reduced ? 0 : 300,
+    dragRotate: false,
+    pitchWithRotate: false,
+    touchPitch: false,
+  });
+  map.touchZoomRotate.disableRotation();
+  map.keyboard.disableRotation();
+  map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
+  map.getCanvas().setAttribute('aria-label', label);
+  const duration = reduced ? 0 : 600;
+  const src = (id: string) => map.getSource(id) as GeoJSONSource | undefined;
+  const fc = (features: Feature[]) => ({ type: 'FeatureCollection' as const, features });
+  let pick: ((lon: number, lat: number) => void) | null = null;
+  let select: ((id: number) => void) | null = null;
+
+  map.on('click', (e) => {
+    const f = map.queryRenderedFeatures(e.point, { layers: ['results'] })[0];
+    if (f && select) return select(Number(f.properties?.id));
+    pick?.(e.lngLat.lng, e.lngLat.lat);
+  });
+
+  const api: ShelterMap = {
+    setShelters: (data) => src('shelters')?.setData(data),
+    setOrigin: (lon, lat) => src('origin')?.setData(fc([{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [lon, lat] } }])),
+    setResults: (hits) =>
+      src('results')?.setData(
+        fc(
+          hits
+            .map((h, i) => ({
+              type: 'Feature' as const,
+              properties: { id: h.id, rank: i + 1 },
+              geometry: { type: 'Point' as const, coordinates: [h.lon, h.lat] },
+            }))
+            .reverse(), // the nearest drawn last, on top
+        ),
+      ),
+    setRoute: (from, to) =>
+      src('route')?.setData(
+        fc(from && to ? [{ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [from, to] } }] : []),
+      ),
+    fit: (points) => {
+      if (points.length === 0) return;
+      let w = 180, s = 90, e = -180, n = -90;
+      for (const [x, y] of points) {
+        w = Math.min(w, x); e = Math.max(e, x); s = Math.min(s, y); n = Math.max(n, y);
+      }
+      map.fitBounds([[w, s], [e, n]], { padding: 40, maxZoom: 16, duration });
+    },
+    fitBounds: (b) => map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 20, duration: 0 }),
+    onPick: (cb) => (pick = cb),
+    onSelect: (cb) => (select = cb),
+    resize: () => map.resize(),
+  };
+  return new Promise((resolve, reject) => {
+    map.once('load', () => resolve(api));
+    map.once('error', (e) => {
+      // A missing outline file is no reason to give up the map; anything else before load is.
+      if (!map.loaded() && !('sourceId' in e)) reject(e.error);
+    });
+  });
+}
