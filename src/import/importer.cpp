@@ -369,20 +369,30 @@ struct PositionHash {
   }
 };
 
+// What the within-file checks need of an accepted record (kept for every
+// record until the end of the file, so small).
+struct CheckRow {
+  std::optional<Location> location;
+  std::string address;
+  std::string key;
+  std::int64_t record = 0;
+  const std::string* file = nullptr;
+};
+
 // Shared positions and near-duplicate addresses inside one import.
-void within_file_checks(const std::vector<Converted>& rows, const ImportOptions& opt,
+void within_file_checks(const std::vector<CheckRow>& rows, const ImportOptions& opt,
                         std::vector<RowIssue>& issues) {
   std::unordered_map<std::pair<double, double>, std::vector<std::size_t>, PositionHash> at;
   Grid grid(cell_for(opt.duplicate_distance_m));
   for (std::size_t i = 0; i < rows.size(); ++i)
-    if (auto& l = rows[i].shelter.location) {
+    if (auto& l = rows[i].location) {
       at[{l->lon, l->lat}].push_back(i);
       grid.add(*l, i);
     }
   // Address keys are computed on first use: most records have no neighbour.
   std::vector<std::optional<std::string>> keys(rows.size());
   auto key = [&](std::size_t i) -> const std::string& {
-    if (!keys[i]) keys[i] = address_key(rows[i].shelter.address);
+    if (!keys[i]) keys[i] = address_key(rows[i].address);
     return *keys[i];
   };
   std::vector<std::size_t> firsts;
@@ -390,33 +400,33 @@ void within_file_checks(const std::vector<Converted>& rows, const ImportOptions&
     if (idx.size() > 1) firsts.push_back(idx[0]);
   std::sort(firsts.begin(), firsts.end());  // report in file order
   for (auto first : firsts) {
-    const auto& l = *rows[first].shelter.location;
+    const auto& l = *rows[first].location;
     const auto& idx = at[{l.lon, l.lat}];
     for (auto i : idx)
-      issues.push_back({Severity::suspicious, rows[i].file, rows[i].record, rows[i].shelter.keys[0].id,
+      issues.push_back({Severity::suspicious, *rows[i].file, rows[i].record, rows[i].key,
                         "location", "shared_position",
                         fmt::format("{} records share this position (first: record {})", idx.size(),
                                     rows[first].record)});
   }
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    const Shelter& a = rows[i].shelter;
+    const CheckRow& a = rows[i];
     if (!a.location || a.address.empty()) continue;
     std::size_t twin = rows.size();
     double twin_d = 0;
     grid.near(*a.location, [&](std::size_t j) {
-      if (j >= i || twin != rows.size() || rows[j].shelter.address.empty()) return;
+      if (j >= i || twin != rows.size() || rows[j].address.empty()) return;
       if (key(j) == key(i) || !similar_address_keys(key(i), key(j))) return;
-      double d = spatial::distance_m(*a.location, *rows[j].shelter.location);
+      double d = spatial::distance_m(*a.location, *rows[j].location);
       if (d <= opt.duplicate_distance_m) {
         twin = j;
         twin_d = d;
       }
     });
     if (twin != rows.size())
-      issues.push_back({Severity::suspicious, rows[i].file, rows[i].record, a.keys[0].id, "address",
+      issues.push_back({Severity::suspicious, *a.file, a.record, a.key, "address",
                         "near_duplicate",
                         fmt::format("'{}' looks like '{}' (record {}, {:.0f} m away): one building spelled two ways?",
-                                    a.address, rows[twin].shelter.address, rows[twin].record, twin_d)});
+                                    a.address, rows[twin].address, rows[twin].record, twin_d)});
   }
 }
 
@@ -493,7 +503,7 @@ struct ReadResult {
 void read_all(const Mapping& m, const ImportOptions& opt, const Borders* borders, BatchQueue& queue,
               ReadResult& out) {
   Converter conv(m, borders);
-  std::vector<Converted> accepted;  // light copies for the within-file checks
+  std::vector<CheckRow> accepted;  // small copies for the within-file checks
   std::unordered_map<std::string, std::int64_t> first_record;  // "source\nkey" -> record
   std::unordered_map<std::string, int> repeats;
   BatchQueue::Batch batch;
@@ -540,11 +550,7 @@ void read_all(const Mapping& m, const ImportOptions& opt, const Borders* borders
         out.issues.erase(it, out.issues.end());
         continue;
       }
-      Shelter light;
-      light.keys = s.keys;
-      light.location = s.location;
-      light.address = s.address;
-      accepted.push_back({std::move(light), r.number, file.path});
+      accepted.push_back({s.location, s.address, s.keys[0].id, r.number, &file.path});
       batch.push_back({std::move(s), r.number, file.path});
       if (batch.size() == 1024) queue.push(std::exchange(batch, {}));
     }

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <deque>
 #include <map>
 
 #include "core/error.hpp"
@@ -68,15 +69,19 @@ class Stmt {
   Stmt& reset() {
     sqlite3_reset(s_);
     sqlite3_clear_bindings(s_);
+    owned_.clear();
     next_ = 1;
     return *this;
   }
+  /// Binds without copying: the text must outlive the next step (true for
+  /// record fields and string literals). Temporaries go through the && overload.
   Stmt& bind(std::string_view v) {
-    check(sqlite3_bind_text(s_, next_++, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+    check(sqlite3_bind_text(s_, next_++, v.data(), static_cast<int>(v.size()), SQLITE_STATIC));
     return *this;
   }
   Stmt& bind(const char* v) { return bind(std::string_view(v)); }
   Stmt& bind(const std::string& v) { return bind(std::string_view(v)); }
+  Stmt& bind(std::string&& v) { return bind(std::string_view(owned_.emplace_back(std::move(v)))); }
   Stmt& bind(std::int64_t v) {
     check(sqlite3_bind_int64(s_, next_++, v));
     return *this;
@@ -125,6 +130,7 @@ class Stmt {
   sqlite3* db_;
   sqlite3_stmt* s_ = nullptr;
   int next_ = 1;
+  std::deque<std::string> owned_;  // temporaries bound since the last reset (stable addresses)
 };
 
 void exec(sqlite3* db, const char* sql) {
@@ -218,7 +224,7 @@ SqliteStore::SqliteStore(const std::string& path) : path_(path) {
     sqlite3_busy_timeout(db_, 5000);
     // A large page cache keeps big import transactions from spilling to the WAL page by page.
     exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-              "PRAGMA cache_size=-262144;");
+              "PRAGMA cache_size=-65536;");
     exec(db_, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
     exec(db_, "BEGIN IMMEDIATE");
     int version = 0;
