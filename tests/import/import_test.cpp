@@ -232,6 +232,33 @@ TEST_F(ImportTest, TwoSourcesWithoutSharedKeysAreReportedAndLinked) {
   EXPECT_EQ(run(newer).unchanged, 2);  // linked key now matches directly
 }
 
+TEST_F(ImportTest, OpenStreetMapKeepsProtectiveSheltersOnly) {
+  write("x.osm", R"(<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6" generator="test">
+  <node id="1" lat="59.91" lon="10.75" version="1"><tag k="amenity" v="shelter"/><tag k="shelter_type" v="public_bunker"/>
+    <tag k="capacity" v="300"/><tag k="wheelchair" v="yes"/><tag k="name" v="Tøyen tilfluktsrom"/></node>
+  <node id="2" lat="59.92" lon="10.76" version="1"><tag k="amenity" v="shelter"/><tag k="shelter_type" v="public_transport"/></node>
+  <node id="3" lat="59.93" lon="10.77" version="1"><tag k="military" v="bunker"/><tag k="bunker_type" v="pillbox"/></node>
+  <node id="10" lat="59.900" lon="10.700" version="1"/><node id="11" lat="59.900" lon="10.701" version="1"/>
+  <node id="12" lat="59.901" lon="10.701" version="1"/><node id="13" lat="59.901" lon="10.700" version="1"/>
+  <way id="20" version="1"><nd ref="10"/><nd ref="11"/><nd ref="12"/><nd ref="13"/><nd ref="10"/>
+    <tag k="building" v="bunker"/><tag k="access" v="yes"/><tag k="addr:street" v="Bunkerveien"/><tag k="addr:housenumber" v="1"/></way>
+</osm>)");
+  auto r = run(mapping(R"({"source":"osm","country":"NO","files":[{"path":"x.osm","format":"osm"}],
+    "location":{"geometry":true}})"));
+  EXPECT_EQ(r.accepted, 2) << to_text(r);
+  auto node = store_->get(*store_->find({"osm", "node/1"}));
+  ASSERT_TRUE(node);
+  EXPECT_EQ(node->capacity, 300);
+  EXPECT_EQ(node->step_free, StepFree::yes);
+  EXPECT_EQ(node->name, "Tøyen tilfluktsrom");
+  auto way = store_->get(*store_->find({"osm", "way/20"}));
+  ASSERT_TRUE(way && way->location);
+  EXPECT_EQ(way->kind, Kind::bunker);
+  EXPECT_EQ(way->address, "Bunkerveien 1");
+  EXPECT_NEAR(way->location->lat, 59.9005, 1e-4);  // centroid of the building
+}
+
 TEST_F(ImportTest, UnreadableFilesAreClearErrorsAndLeaveTheStoreAlone) {
   write("s.csv", "id,addr,places,lon,lat\n1,A 1,100,10.75,59.91\n");
   auto m = mapping(kCsvMapping);
