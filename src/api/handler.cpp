@@ -49,6 +49,8 @@ bool plain_list(std::string_view v) {
 Route match(std::string_view path, std::string_view& rest) {
   if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
   if (path == "/v1/nearest") return Route::nearest;
+  if (path == "/v1/snapshot") return Route::snapshot;
+  if (path == "/v1/snapshot/key") return Route::snapshot_key;
   if (path == "/healthz") return Route::healthz;
   if (path == "/readyz") return Route::readyz;
   if (path == "/metrics") return Route::metrics;
@@ -64,6 +66,29 @@ Route match(std::string_view path, std::string_view& rest) {
     if (rest.find('/') == std::string_view::npos) return Route::ogc_item;
   }
   return Route::not_found;
+}
+
+/// Whether an If-None-Match value ("*" or a list of entity tags, weak or not)
+/// names `etag`. RFC 9110 13.1.2: weak comparison.
+bool etag_matches(std::string_view if_none_match, std::string_view etag) {
+  std::string_view rest = if_none_match;
+  while (!rest.empty()) {
+    auto comma = rest.find(',');
+    std::string_view tag = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
+    while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
+    if (tag == "*") return true;
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == etag) return true;
+  }
+  return false;
+}
+
+const SigningKey& require_key(const HandlerOptions& opts) {
+  if (!opts.signing_key)
+    throw ApiError(ErrorCode::not_found, "the offline snapshot is not enabled on this server (no signing key)");
+  return *opts.signing_key;
 }
 
 }  // namespace
@@ -151,6 +176,14 @@ Response Handler::dispatch(const Request& req, Route& route) const {
       r.headers.emplace_back("Cache-Control", "no-cache");
       return r;
     }
+    case Route::snapshot:
+      return offline_snapshot(req);
+    case Route::snapshot_key: {
+      Response r = json_response({{"algorithm", "Ed25519"}, {"public_key", require_key(opts_).public_key_base64()}},
+                                 "application/json");
+      r.headers.emplace_back("Cache-Control", "no-cache");
+      return r;
+    }
     case Route::healthz:
       return json_response({{"status", "ok"}}, "application/json");
     case Route::readyz: {
@@ -197,6 +230,48 @@ Response Handler::dispatch(const Request& req, Route& route) const {
     default:
       throw ApiError(ErrorCode::internal_error, "unrouted path");
   }
+}
+
+std::shared_ptr<const SignedSnapshot> Handler::signed_snapshot() const {
+  const SigningKey& key = require_key(opts_);
+  auto snap = require(holder_);
+  auto doc = signed_.load(std::memory_order_acquire);
+  if (doc && doc->revision == snap->revision()) return doc;
+  std::unique_lock lock(signing_, std::try_to_lock);
+  if (!lock.owns_lock()) {
+    // Another thread is building the new revision. The previous one is still
+    // a genuine, signed register: send it rather than hold this thread.
+    if (doc) return doc;
+    lock.lock();
+  }
+  doc = signed_.load(std::memory_order_acquire);
+  if (doc && doc->revision == snap->revision()) return doc;
+  doc = sign_snapshot(*snap, key, opts_.snapshot_gzip_level);
+  signed_.store(doc, std::memory_order_release);
+  return doc;
+}
+
+Response Handler::offline_snapshot(const Request& req) const {
+  auto doc = signed_snapshot();
+  Response r;
+  r.headers = {{"ETag", doc->etag},
+               {"Cache-Control", "no-cache"},
+               {"Rifugio-Signature", doc->signature},
+               {"Access-Control-Expose-Headers", "ETag, Rifugio-Signature"}};
+  if (auto inm = req.header("If-None-Match"); inm && etag_matches(*inm, doc->etag)) {
+    r.status = 304;
+    r.headers.emplace_back("Vary", "Accept-Encoding");
+    return r;
+  }
+  r.headers.emplace_back("Content-Type", "application/json");
+  // Compressed once per revision; finish() leaves a body with a Content-Encoding alone.
+  if (auto ae = req.header("Accept-Encoding"); ae && accepts_gzip(*ae)) {
+    r.body = doc->gzip;
+    r.headers.emplace_back("Content-Encoding", "gzip");
+  } else {
+    r.body = doc->body;
+  }
+  return r;
 }
 
 void Handler::finish(const Request& req, Response& res) const {

@@ -10,11 +10,16 @@
 //   api::Response r = h.handle({.method = "GET", .target = "/v1/nearest?lat=59.91&lon=10.75"});
 //   std::cout << r.status << '\n' << r.body << '\n';
 
+#include <atomic>
+#include <memory>
+#include <mutex>
 #include <string>
 
 #include "api/error.hpp"
 #include "api/http.hpp"
 #include "api/metrics.hpp"
+#include "api/offline_snapshot.hpp"
+#include "api/signing.hpp"
 #include "api/static_files.hpp"
 #include "spatial/snapshot.hpp"
 
@@ -39,6 +44,11 @@ struct HandlerOptions {
   int gzip_level = 5;
   /// Sent with HTML responses. DEFAULT: kDefaultCsp.
   std::string content_security_policy = std::string(kDefaultCsp);
+  /// Signs GET /v1/snapshot and is published at /v1/snapshot/key.
+  /// DEFAULT: none = both answer 404 (the offline snapshot is off).
+  std::shared_ptr<const SigningKey> signing_key;
+  /// zlib level of the offline snapshot, compressed once per revision. DEFAULT: 9.
+  int snapshot_gzip_level = 9;
 };
 
 class Handler {
@@ -59,11 +69,18 @@ class Handler {
  private:
   Response dispatch(const Request& req, Route& route) const;
   void finish(const Request& req, Response& res) const;
+  Response offline_snapshot(const Request& req) const;
+  /// The signed document of the current snapshot: built on the first request
+  /// of a revision (by one thread; others keep sending the previous revision
+  /// meanwhile, or wait when there is none), then shared by every thread.
+  std::shared_ptr<const SignedSnapshot> signed_snapshot() const;
 
   const spatial::SnapshotHolder& holder_;
   HandlerOptions opts_;
   StaticFiles static_;
   mutable Metrics metrics_;
+  mutable std::atomic<std::shared_ptr<const SignedSnapshot>> signed_;
+  mutable std::mutex signing_;  ///< held only while building a signed snapshot
 };
 
 /// The absolute base URL for links: opts.public_url, else "http://" + Host

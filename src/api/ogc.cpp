@@ -176,6 +176,22 @@ json openapi(std::string_view base) {
         }
       }
     },
+    "/v1/snapshot": {
+      "get": {
+        "summary": "The whole public register for offline use, signed (docs/snapshot-format.md)",
+        "operationId": "snapshot",
+        "parameters": [{"name": "If-None-Match", "in": "header", "schema": {"type": "string"}, "description": "The ETag of the copy the client holds: \"<revision>\""}],
+        "responses": {
+          "200": {"description": "One line of JSON; the Rifugio-Signature header is the base64 Ed25519 signature of the uncompressed body",
+                  "headers": {"ETag": {"schema": {"type": "string"}}, "Rifugio-Signature": {"schema": {"type": "string"}}},
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Snapshot"}}}},
+          "304": {"description": "The client's copy is current"},
+          "404": {"$ref": "#/components/responses/Problem"},
+          "503": {"$ref": "#/components/responses/Problem"}
+        }
+      }
+    },
+    "/v1/snapshot/key": {"get": {"summary": "The Ed25519 public key that signs /v1/snapshot", "operationId": "snapshotKey", "responses": {"200": {"description": "The key", "content": {"application/json": {"schema": {"type": "object", "properties": {"algorithm": {"type": "string", "enum": ["Ed25519"]}, "public_key": {"type": "string", "description": "base64, 32 bytes"}}}}}}, "404": {"$ref": "#/components/responses/Problem"}}}},
     "/healthz": {"get": {"summary": "Liveness: the process answers", "operationId": "healthz", "responses": {"200": {"description": "Alive", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
     "/readyz": {"get": {"summary": "Readiness: a snapshot is loaded", "operationId": "readyz", "responses": {"200": {"description": "Ready", "content": {"application/json": {"schema": {"type": "object"}}}}, "503": {"$ref": "#/components/responses/Problem"}}}},
     "/metrics": {"get": {"summary": "Prometheus metrics", "operationId": "metrics", "responses": {"200": {"description": "Text format 0.0.4", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
@@ -241,6 +257,11 @@ json openapi(std::string_view base) {
         "revision": {"type": "integer"}, "origin": {"type": "array", "items": {"type": "number"}, "description": "[lon, lat]"},
         "walk": {"type": "object", "properties": {"speed_mps": {"type": "number"}, "basis": {"type": "string"}}},
         "results": {"type": "array", "items": {"$ref": "#/components/schemas/NearestHit"}}}},
+      "Snapshot": {"type": "object", "required": ["format", "revision", "generated", "columns", "rows"], "properties": {
+        "format": {"type": "string", "enum": ["rifugio-snapshot/1"]}, "revision": {"type": "integer"},
+        "generated": {"type": "string", "format": "date-time"},
+        "columns": {"type": "array", "items": {"type": "string"}},
+        "rows": {"type": "array", "items": {"type": "array", "items": {}}, "description": "One array per shelter, values in the order of columns"}}},
       "Feature": {"type": "object", "required": ["type", "geometry", "properties"], "properties": {
         "type": {"type": "string", "enum": ["Feature"]}, "id": {"type": "integer"},
         "geometry": {"type": "object", "nullable": true}, "properties": {"type": "object"}}},
