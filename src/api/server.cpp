@@ -369,7 +369,8 @@ void Server::run() {
   for (auto& t : threads) t.join();
 }
 
-int serve(const ServerOptions& opts, const spatial::SnapshotHolder& holder, std::function<void()> on_ready) {
+int serve(const ServerOptions& opts, const spatial::SnapshotHolder& holder,
+          std::function<void(std::uint16_t port)> on_ready) {
   Server server(opts, holder);
   auto& impl = *server.impl_;
   impl.signals.add(SIGINT);
@@ -377,7 +378,7 @@ int serve(const ServerOptions& opts, const spatial::SnapshotHolder& holder, std:
   impl.signals.async_wait([&server](beast::error_code ec, int) {
     if (!ec) server.stop();
   });
-  if (on_ready) on_ready();
+  if (on_ready) on_ready(server.port());
   server.run();
   return 0;
 }

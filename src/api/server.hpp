@@ -79,12 +79,14 @@ class Server {
   struct Impl;  ///< opaque: keeps Boost out of this header
 
  private:
-  friend int serve(const ServerOptions&, const spatial::SnapshotHolder&, std::function<void()>);
+  friend int serve(const ServerOptions&, const spatial::SnapshotHolder&, std::function<void(std::uint16_t)>);
   std::shared_ptr<Impl> impl_;
 };
 
-/// Bind, call on_ready (the server is accepting), serve until SIGINT or
-/// SIGTERM, stop gracefully. Returns 0. @throws ServerError when it cannot bind.
-int serve(const ServerOptions& opts, const spatial::SnapshotHolder& holder, std::function<void()> on_ready = {});
+/// Bind, call on_ready with the bound port (the real one when opts.port is 0;
+/// the server is accepting), serve until SIGINT or SIGTERM, stop gracefully.
+/// Returns 0. @throws ServerError when it cannot bind.
+int serve(const ServerOptions& opts, const spatial::SnapshotHolder& holder,
+          std::function<void(std::uint16_t port)> on_ready = {});
 
 }  // namespace rifugio::api

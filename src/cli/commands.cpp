@@ -257,6 +257,18 @@ int cmd_serve(const Options& o) {
   api::ServerOptions opts{.address = o.serve.address, .port = static_cast<std::uint16_t>(o.serve.port)};
   if (o.serve.threads) opts.threads = o.serve.threads;
   opts.handler.static_dir = o.serve.static_dir;
+  // The offline snapshot's signing key: never printed, only its path and public half.
+  auto key_path = !o.serve.signing_key.empty()
+                      ? std::filesystem::path(o.serve.signing_key)
+                      : std::filesystem::path(o.db).parent_path() / "signing.key";
+  bool key_created = false;
+  // A one-shot request other than the snapshot's leaves no key file behind.
+  if (o.serve.request.empty() || o.serve.request.starts_with("/v1/snapshot") || std::filesystem::exists(key_path))
+    opts.handler.signing_key =
+        std::make_shared<const api::SigningKey>(api::SigningKey::load_or_create(key_path, &key_created));
+  if (key_created)
+    fmt::print(stderr, "rifugio: created signing key {} (public key {})\n", key_path.string(),
+               opts.handler.signing_key->public_key_base64());
   if (!o.serve.request.empty()) {  // one request answered from the command line
     api::Handler handler(holder, opts.handler);
     auto res = handler.handle({.method = "GET", .target = o.serve.request});
@@ -280,9 +292,11 @@ int cmd_serve(const Options& o) {
   });
   int rc = 0;
   try {
-    rc = api::serve(opts, holder, [&] {
+    rc = api::serve(opts, holder, [&](std::uint16_t port) {
       fmt::print(stderr, "rifugio: serving revision {} ({} shelters) on http://{}:{}/\n",
-                 holder.current()->revision(), holder.current()->shelters().size(), o.serve.address, o.serve.port);
+                 holder.current()->revision(), holder.current()->shelters().size(),
+                 o.serve.address.find(':') == std::string::npos ? o.serve.address : "[" + o.serve.address + "]",
+                 port);
     });
   } catch (...) {
     running = false;

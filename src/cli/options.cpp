@@ -79,9 +79,10 @@ Options parse_options(int argc, const char* const* argv) {
 
   auto* serve = app.add_subcommand("serve", "Run the HTTP API and web app");
   serve->add_option("--address", o.serve.address, "Listen address")->capture_default_str();
-  serve->add_option("--port", o.serve.port, "Listen port")->check(CLI::Range(1, 65535))->capture_default_str();
+  serve->add_option("--port", o.serve.port, "Listen port (0 = any free port)")->check(CLI::Range(0, 65535))->capture_default_str();
   serve->add_option("--threads", o.serve.threads, "Worker threads (0 = one per core)")->capture_default_str();
   serve->add_option("--static", o.serve.static_dir, "Folder with the built web app (web/dist)");
+  serve->add_option("--signing-key", o.serve.signing_key, "Ed25519 key file signing /v1/snapshot, created (mode 0600) when missing (default: signing.key next to the database)");
   serve->add_option("--request", o.serve.request, "Answer one GET request, e.g. '/v1/nearest?lat=59.91&lon=10.75', print the body and exit");
 
   try {

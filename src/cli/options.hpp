@@ -42,10 +42,13 @@ struct NearestArgs {
 
 struct ServeArgs {
   std::string address = "127.0.0.1";
-  unsigned port = 8080;
+  unsigned port = 8080;    ///< 0 = any free port (the log line gives the real one)
   unsigned threads = 0;    ///< 0 = one per core
   std::string static_dir;  ///< the built web app
   std::string request;     ///< answer this one GET target on stdout and exit
+  /// Ed25519 key file signing /v1/snapshot; created (mode 0600) when missing.
+  /// DEFAULT: "" = signing.key in the database's folder.
+  std::string signing_key;
 };
 
 struct Options {

@@ -12,6 +12,7 @@
 
 #include "api/gzip.hpp"
 #include "api/server.hpp"
+#include "api/signing.hpp"
 #include "api_fixture.hpp"
 #include "http_client.hpp"
 
@@ -95,6 +96,28 @@ TEST_F(ServerTest, GzipAndHeadOnTheWire) {
   EXPECT_EQ(head->header("content-length"), std::to_string(plain->body.size()));
   // No body bytes followed the HEAD answer: the next answer parses cleanly.
   EXPECT_EQ(c.get("/healthz")->status, 200);
+}
+
+TEST_F(ServerTest, SignedSnapshotAnd304OnTheWire) {
+  auto key = std::make_shared<const SigningKey>(SigningKey::generate());
+  start({.handler = {.signing_key = key}});
+  Client c(port());
+  auto gz = c.get("/v1/snapshot", "Accept-Encoding: gzip\r\n");
+  ASSERT_TRUE(gz);
+  EXPECT_EQ(gz->status, 200);
+  EXPECT_EQ(gz->header("content-encoding"), "gzip");
+  EXPECT_EQ(gz->header("etag"), "\"42\"");
+  EXPECT_EQ(gz->header("access-control-expose-headers"), "ETag, Rifugio-Signature");
+  auto sig = base64_decode(gz->header("rifugio-signature"));
+  ASSERT_TRUE(sig);
+  EXPECT_TRUE(verify_signature(gzip_decompress(gz->body), *sig, key->public_key()));
+  // 304 has no body: the next answer on the same connection parses cleanly.
+  auto nm = c.get("/v1/snapshot", "If-None-Match: \"42\"\r\nAccept-Encoding: gzip\r\n");
+  ASSERT_TRUE(nm);
+  EXPECT_EQ(nm->status, 304);
+  EXPECT_TRUE(nm->body.empty());
+  EXPECT_EQ(nm->header("etag"), "\"42\"");
+  EXPECT_EQ(c.get("/v1/snapshot/key")->status, 200);
 }
 
 TEST_F(ServerTest, CorsPreflightOnTheWire) {
@@ -269,11 +292,17 @@ TEST_F(ServerTest, BindErrors) {
 
 TEST(Serve, StopsOnSigterm) {
   spatial::SnapshotHolder holder;
-  std::promise<void> ready;
+  std::promise<std::uint16_t> ready;
   std::future<int> rc = std::async(std::launch::async, [&] {
-    return serve({.address = "127.0.0.1", .port = 0, .threads = 2}, holder, [&] { ready.set_value(); });
+    return serve({.address = "127.0.0.1", .port = 0, .threads = 2}, holder,
+                 [&](std::uint16_t port) { ready.set_value(port); });
   });
-  ASSERT_EQ(ready.get_future().wait_for(5s), std::future_status::ready);
+  auto bound = ready.get_future();
+  ASSERT_EQ(bound.wait_for(5s), std::future_status::ready);
+  // on_ready gets the port actually bound, not the 0 that was asked for.
+  std::uint16_t port = bound.get();
+  EXPECT_NE(port, 0);
+  EXPECT_EQ(test::Client(port).get("/healthz")->status, 200);
   ::kill(::getpid(), SIGTERM);
   ASSERT_EQ(rc.wait_for(5s), std::future_status::ready);
   EXPECT_EQ(rc.get(), 0);

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <sys/stat.h>
 
 #include "../test_util.hpp"
 
@@ -102,6 +103,47 @@ TEST_F(Cli, NearestTextJsonAndTheHttpHandlerAgree) {
   EXPECT_EQ(cli["results"], http["results"]);
   ASSERT_EQ(cli["results"].size(), 2u);
   EXPECT_EQ(cli["results"][0]["address"], "Storgata 1");
+}
+
+TEST_F(Cli, ServeSigningKeyIsCreatedPrivateAndReused) {
+  ASSERT_EQ(run(import_args()).code, 0);
+  std::string key = dir_.file("keys/op.key");
+  auto first = run("serve --signing-key '" + key + "' --request /v1/snapshot/key");
+  ASSERT_EQ(first.code, 0) << first.out;
+  struct stat st {};
+  ASSERT_EQ(::stat(key.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  std::ifstream in(key);
+  auto file = nlohmann::json::parse(in);
+  EXPECT_EQ(first.out.find(file["secret_key"].get<std::string>()), std::string::npos) << "never logged";
+  auto again = run("serve --signing-key '" + key + "' --request /v1/snapshot/key");
+  auto published = nlohmann::json::parse(again.out);
+  EXPECT_EQ(published["public_key"], file["public_key"]) << "the same key on the next start";
+  EXPECT_NE(run("serve --signing-key '" + key + "' --request /v1/snapshot").out.find("rifugio-snapshot/1"),
+            std::string::npos);
+}
+
+TEST_F(Cli, ServeOnPortZeroLogsTheBoundPort) {
+  ASSERT_EQ(run(import_args()).code, 0);
+  // Start the server, read its port from the log line, ask it /healthz on that port, stop it.
+  std::string log = dir_.file("serve.log");
+  std::string script = "bash -c '" + test::binary_dir() + "/src/cli/rifugio --db \"" + dir_.file("r.db") +
+                       "\" serve --port 0 2>\"" + log + "\" & pid=$!; "
+                       "for i in $(seq 100); do grep -q serving \"" + log + "\" && break; sleep 0.1; done; "
+                       "port=$(sed -n \"s|.*http://127.0.0.1:\\([0-9]*\\)/.*|\\1|p\" \"" + log + "\"); "
+                       "echo port=$port; exec 3<>/dev/tcp/127.0.0.1/$port && "
+                       "printf \"GET /healthz HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n\" >&3 && "
+                       "head -1 <&3; kill $pid; wait $pid'";
+  FILE* p = popen(script.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf;
+  while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+  pclose(p);
+  auto pos = out.find("port=");
+  ASSERT_NE(pos, std::string::npos) << out;
+  int port = std::atoi(out.c_str() + pos + 5);
+  EXPECT_GT(port, 0) << out;
+  EXPECT_NE(out.find("HTTP/1.1 200"), std::string::npos) << out;
 }
 
 TEST_F(Cli, ExportsThatGdalReadsBack) {
