@@ -11,16 +11,19 @@ double distance_m(const Location& a, const Location& b) {
 }
 
 double bearing_deg(const Location& from, const Location& to) {
+  return detail::bearing(detail::reduced(from.lat), detail::reduced(to.lat),
+                         std::remainder(to.lon - from.lon, 360.0) * detail::kDegToRad);
+}
+
+namespace detail {
+
+double bearing(Reduced from, Reduced to, double dlon) {
   // Vincenty's inverse on the auxiliary sphere of reduced latitude, whose
-  // azimuth is the ellipsoid's, cut to a fixed few iterations of its
+  // azimuth is the ellipsoid's, cut to one or two iterations of its
   // longitude w (starting from the geographic one). Plain spherical bearing
   // with w = dlon is ~0.1 deg off even on short lines; this is within
-  // thousandths of a degree below 18,000 km (see geodesy_test). Only the
-  // k results of a query pay for it.
-  const auto [cb1, sb1] = detail::reduced(from.lat);
-  const auto [cb2, sb2] = detail::reduced(to.lat);
-  const double f = detail::kF;
-  const double dlon = std::remainder(to.lon - from.lon, 360.0) * detail::kDegToRad;
+  // thousandths of a degree below 18,000 km (see geodesy_test).
+  const double cb1 = from.cos, sb1 = from.sin, cb2 = to.cos, sb2 = to.sin;
   double w = dlon;
   for (int i = 0; i < 2; ++i) {
     const double sw = std::sin(w), cw = std::cos(w);
@@ -31,16 +34,19 @@ double bearing_deg(const Location& from, const Location& to) {
     const double sin_a = cb1 * cb2 * sw / sin_s;
     const double cos2_a = 1.0 - sin_a * sin_a;
     const double cos_2sm = cos2_a != 0.0 ? cos_s - 2.0 * sb1 * sb2 / cos2_a : 0.0;
-    const double c = f / 16.0 * cos2_a * (4.0 + f * (4.0 - 3.0 * cos2_a));
-    w = dlon + (1.0 - c) * f * sin_a *
+    const double c = kF / 16.0 * cos2_a * (4.0 + kF * (4.0 - 3.0 * cos2_a));
+    w = dlon + (1.0 - c) * kF * sin_a *
                    (sigma + c * sin_s * (cos_2sm + c * cos_s * (-1.0 + 2.0 * cos_2sm * cos_2sm)));
+    // Below ~600 km the second iteration changes the bearing by < 1e-6 deg.
+    if (sigma < 0.1) break;
   }
   const double e = cb2 * std::sin(w);
   const double n = cb1 * sb2 - sb1 * cb2 * std::cos(w);
   if (std::abs(e) < 1e-15 && std::abs(n) < 1e-15) return 0.0;  // coincident (or exactly antipodal)
-  double deg = std::atan2(e, n) / detail::kDegToRad;
+  double deg = std::atan2(e, n) / kDegToRad;
   if (deg < 0.0) deg += 360.0;
   return deg >= 360.0 ? 0.0 : deg;
 }
 
+}  // namespace detail
 }  // namespace rifugio::spatial

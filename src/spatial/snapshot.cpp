@@ -44,6 +44,10 @@ struct Filter {
     if (q.step_free) need = kStepFreeBit;
     if (q.min_free) min_free = *q.min_free;
   }
+  /// False for a query without filters: the search then skips all filter data.
+  [[nodiscard]] bool any() const {
+    return status != kAllStatus || kinds != kAllKinds || need != 0 || min_free != kUnknownFree;
+  }
   [[nodiscard]] bool pass(std::uint32_t flags, std::int32_t free) const {
     return (flags & status) && (flags & kinds) && (flags & need) == need && free >= min_free;
   }
@@ -70,10 +74,11 @@ bool in_box(const Location& l, const BBox& b) {
 }
 
 /// A candidate; `pos` is the index in shelters_, which is sorted by id, so
-/// (distance, pos) orders like (distance, id).
+/// (distance, pos) orders like (distance, id). `v` is carried for the bearing.
 struct Cand {
   double d;
   std::uint32_t pos;
+  Vec3 v;
   friend bool operator<(const Cand& a, const Cand& b) { return a.d < b.d || (a.d == b.d && a.pos < b.pos); }
 };
 
@@ -90,116 +95,7 @@ bool offer_bounded(std::vector<Cand>& heap, std::size_t k, const Cand& c) {
   return true;
 }
 
-}  // namespace
-
-/// Static k-d tree over unit vectors (reduced latitude), nodes in pre-order:
-/// the left child of node n is n + 1.
-struct Snapshot::Index {
-  static constexpr std::uint32_t kLeafSize = 8;
-
-  struct Point {
-    Vec3 v;
-    std::uint32_t pos;  ///< index into shelters_
-    std::uint32_t flags;
-    std::int32_t free;
-  };
-  struct Node {
-    Vec3 lo, hi;          ///< bounding box of the subtree's vectors
-    std::uint32_t begin, end;  ///< range in points
-    std::uint32_t right;  ///< right child; 0 for a leaf
-    std::uint32_t flags;  ///< OR of the points' flags
-    std::int32_t max_free;
-  };
-  std::vector<Point> points;
-  std::vector<Node> nodes;
-  /// The vector of shelters_[i] (unused for shelters without a location):
-  /// the brute force's cache, so it scans without trigonometry per shelter.
-  std::vector<Vec3> by_pos;
-
-  std::uint32_t build(std::uint32_t begin, std::uint32_t end) {
-    const auto id = static_cast<std::uint32_t>(nodes.size());
-    Node n{points[begin].v, points[begin].v, begin, end, 0, 0, kUnknownFree};
-    for (std::uint32_t i = begin; i < end; ++i) {
-      const Point& p = points[i];
-      n.lo = {std::min(n.lo.x, p.v.x), std::min(n.lo.y, p.v.y), std::min(n.lo.z, p.v.z)};
-      n.hi = {std::max(n.hi.x, p.v.x), std::max(n.hi.y, p.v.y), std::max(n.hi.z, p.v.z)};
-      n.flags |= p.flags;
-      n.max_free = std::max(n.max_free, p.free);
-    }
-    nodes.push_back(n);
-    if (end - begin <= kLeafSize) return id;
-    const double ex = n.hi.x - n.lo.x, ey = n.hi.y - n.lo.y, ez = n.hi.z - n.lo.z;
-    double Vec3::*axis = ex >= ey && ex >= ez ? &Vec3::x : (ey >= ez ? &Vec3::y : &Vec3::z);
-    const std::uint32_t mid = begin + (end - begin) / 2;
-    std::nth_element(points.begin() + begin, points.begin() + mid, points.begin() + end,
-                     [axis](const Point& a, const Point& b) { return a.v.*axis < b.v.*axis; });
-    build(begin, mid);
-    const std::uint32_t right = build(mid, end);
-    nodes[id].right = right;
-    return id;
-  }
-
-  static double box_chord2(const Node& n, const Vec3& q) {
-    auto gap = [](double v, double lo, double hi) { return v < lo ? lo - v : (v > hi ? v - hi : 0.0); };
-    const double dx = gap(q.x, n.lo.x, n.hi.x), dy = gap(q.y, n.lo.y, n.hi.y), dz = gap(q.z, n.lo.z, n.hi.z);
-    return dx * dx + dy * dy + dz * dz;
-  }
-
-  /// Exact k nearest by reported (ellipsoidal) distance. Nodes are pruned by
-  /// chord with the bound a*s*(1-f) <= d, so nothing that could rank is skipped.
-  struct Search {
-    const Index& ix;
-    Vec3 q;
-    Filter f;
-    std::size_t k;
-    double max_d;
-    double bound_c2;
-    std::vector<Cand> heap;  ///< max-heap of the best so far
-
-    void offer(Cand c) {
-      if (offer_bounded(heap, k, c) && heap.size() == k) bound_c2 = std::min(bound_c2, detail::max_chord2_within(heap.front().d));
-    }
-
-    void visit(std::uint32_t id) {
-      const Node& n = ix.nodes[id];
-      if (!f.pass(n.flags, n.max_free)) return;
-      if (n.right == 0) {
-        for (std::uint32_t i = n.begin; i < n.end; ++i) {
-          const Point& p = ix.points[i];
-          const double c2 = detail::chord2(q, p.v);
-          if (c2 > bound_c2 || !f.pass(p.flags, p.free)) continue;
-          const double d = detail::distance_from_chord2(c2, q.z, p.v.z);
-          if (d <= max_d) offer({d, p.pos});
-        }
-        return;
-      }
-      std::uint32_t near = id + 1, far = n.right;
-      double dn = box_chord2(ix.nodes[near], q), df = box_chord2(ix.nodes[far], q);
-      if (df < dn) {
-        std::swap(near, far);
-        std::swap(dn, df);
-      }
-      if (dn <= bound_c2) visit(near);
-      if (df <= bound_c2) visit(far);
-    }
-  };
-
-  void collect_box(std::uint32_t id, const Vec3& lo, const Vec3& hi, const std::vector<Shelter>& all,
-                   const BBox& box, std::vector<std::uint32_t>& out) const {
-    const Node& n = nodes[id];
-    if (n.hi.x < lo.x || n.lo.x > hi.x || n.hi.y < lo.y || n.lo.y > hi.y || n.hi.z < lo.z || n.lo.z > hi.z)
-      return;
-    if (n.right == 0) {
-      for (std::uint32_t i = n.begin; i < n.end; ++i)
-        if (in_box(*all[points[i].pos].location, box)) out.push_back(points[i].pos);
-      return;
-    }
-    collect_box(id + 1, lo, hi, all, box, out);
-    collect_box(n.right, lo, hi, all, box, out);
-  }
-};
-
-namespace {
+double at(const Vec3& v, unsigned axis) { return axis == 0 ? v.x : axis == 1 ? v.y : v.z; }
 
 /// Bounding box in vector space of the lon/lat rectangle lon in [w, e] (w <= e),
 /// lat in [s, n]: the extremes lie at the corners or where a coordinate crosses
@@ -231,7 +127,143 @@ void region_box(double w, double e, double s, double n, Vec3& lo, Vec3& hi) {
   hi = {hi.x + pad, hi.y + pad, hi.z + pad};
 }
 
+
 }  // namespace
+
+/// Static k-d tree over unit vectors (reduced latitude). Implicit layout: node
+/// n has children 2n+1 and 2n+2 and its point range is found by halving, so a
+/// node is only its split (16 bytes; 2 MB at a million shelters, which keeps the
+/// upper tree in cache). Filter summaries live in side arrays that a query
+/// without filters never touches.
+struct Snapshot::Index {
+  static constexpr std::uint32_t kLeafSize = 8;
+
+  struct Point {
+    Vec3 v;
+    std::uint32_t pos;  ///< index into shelters_
+  };
+  struct Split {
+    double value;  ///< left child: coordinate <= value; right child: >= value
+    std::uint32_t axis;
+  };
+  std::vector<Point> points;
+  std::vector<std::uint32_t> flags;  ///< per point, see flags_of()
+  std::vector<std::int32_t> free;    ///< per point, see free_of()
+  std::vector<Split> splits;         ///< per internal node
+  std::vector<std::uint32_t> node_flags;  ///< per node: OR of its points' flags
+  std::vector<std::int32_t> node_free;    ///< per node: max of its points' free
+  /// The vector of shelters_[i] (unused for shelters without a location):
+  /// the brute force's cache, so it scans without trigonometry per shelter.
+  std::vector<Vec3> by_pos;
+
+  static bool is_leaf(std::uint32_t begin, std::uint32_t end) { return end - begin <= kLeafSize; }
+
+  void build(std::uint32_t node, std::uint32_t begin, std::uint32_t end) {
+    if (node >= node_flags.size()) {
+      node_flags.resize(2 * node + 2, 0);
+      node_free.resize(2 * node + 2, kUnknownFree);
+      splits.resize(2 * node + 2);
+    }
+    Vec3 lo = points[begin].v, hi = lo;
+    for (std::uint32_t i = begin; i < end; ++i) {
+      const Vec3& v = points[i].v;
+      lo = {std::min(lo.x, v.x), std::min(lo.y, v.y), std::min(lo.z, v.z)};
+      hi = {std::max(hi.x, v.x), std::max(hi.y, v.y), std::max(hi.z, v.z)};
+      node_flags[node] |= flags[i];
+      node_free[node] = std::max(node_free[node], free[i]);
+    }
+    if (is_leaf(begin, end)) return;
+    const double ex = hi.x - lo.x, ey = hi.y - lo.y, ez = hi.z - lo.z;
+    const unsigned axis = ex >= ey && ex >= ez ? 0 : (ey >= ez ? 1 : 2);
+    const std::uint32_t mid = begin + (end - begin) / 2;
+    // Sort an index permutation so points, flags and free move together.
+    std::vector<std::uint32_t> perm(end - begin);
+    for (std::uint32_t i = 0; i < perm.size(); ++i) perm[i] = begin + i;
+    std::nth_element(perm.begin(), perm.begin() + (mid - begin), perm.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return at(points[a].v, axis) < at(points[b].v, axis);
+    });
+    permute(begin, perm);
+    splits[node] = {at(points[mid].v, axis), axis};
+    build(2 * node + 1, begin, mid);
+    build(2 * node + 2, mid, end);
+  }
+
+  void permute(std::uint32_t begin, const std::vector<std::uint32_t>& perm) {
+    std::vector<Point> p;
+    std::vector<std::uint32_t> fl;
+    std::vector<std::int32_t> fr;
+    for (std::uint32_t i : perm) p.push_back(points[i]), fl.push_back(flags[i]), fr.push_back(free[i]);
+    std::copy(p.begin(), p.end(), points.begin() + begin);
+    std::copy(fl.begin(), fl.end(), flags.begin() + begin);
+    std::copy(fr.begin(), fr.end(), free.begin() + begin);
+  }
+
+  /// Exact k nearest by reported (ellipsoidal) distance. Cells are pruned by
+  /// chord with the bound a*s*(1-f) <= d, so nothing that could rank is skipped.
+  /// `off` holds q's per-axis distance to the current cell (as nanoflann does).
+  struct Search {
+    const Index& ix;
+    Vec3 q;
+    Filter f;
+    bool filtered;
+    std::size_t k;
+    double max_d;
+    double bound_c2;
+    std::vector<Cand> heap;  ///< max-heap of the best so far
+
+    void offer(const Cand& c) {
+      if (offer_bounded(heap, k, c) && heap.size() == k)
+        bound_c2 = std::min(bound_c2, detail::max_chord2_within(heap.front().d));
+    }
+
+    void visit(std::uint32_t node, std::uint32_t begin, std::uint32_t end, double rd, Vec3 off) {
+      if (filtered && !f.pass(ix.node_flags[node], ix.node_free[node])) return;
+      if (is_leaf(begin, end)) {
+        for (std::uint32_t i = begin; i < end; ++i) {
+          const Point& p = ix.points[i];
+          const double c2 = detail::chord2(q, p.v);
+          if (c2 > bound_c2 || (filtered && !f.pass(ix.flags[i], ix.free[i]))) continue;
+          const double d = detail::distance_from_chord2(c2, q.z, p.v.z);
+          if (d <= max_d) offer({d, p.pos, p.v});
+        }
+        return;
+      }
+      const Split& s = ix.splits[node];
+      const std::uint32_t mid = begin + (end - begin) / 2;
+      const double diff = at(q, s.axis) - s.value;
+      if (diff < 0) visit(2 * node + 1, begin, mid, rd, off);
+      else visit(2 * node + 2, mid, end, rd, off);
+      double& o = s.axis == 0 ? off.x : s.axis == 1 ? off.y : off.z;
+      rd += diff * diff - o * o;
+      if (rd > bound_c2) return;
+      o = diff;
+      if (diff < 0) visit(2 * node + 2, mid, end, rd, off);
+      else visit(2 * node + 1, begin, mid, rd, off);
+    }
+  };
+
+  /// Points whose vectors may lie in [lo, hi] (cells pruned by box overlap)
+  /// and whose location is in `box`.
+  void collect_box(std::uint32_t node, std::uint32_t begin, std::uint32_t end, Vec3 cell_lo, Vec3 cell_hi,
+                   const Vec3& lo, const Vec3& hi, const std::vector<Shelter>& all, const BBox& box,
+                   std::vector<std::uint32_t>& out) const {
+    if (cell_hi.x < lo.x || cell_lo.x > hi.x || cell_hi.y < lo.y || cell_lo.y > hi.y || cell_hi.z < lo.z ||
+        cell_lo.z > hi.z)
+      return;
+    if (is_leaf(begin, end)) {
+      for (std::uint32_t i = begin; i < end; ++i)
+        if (in_box(*all[points[i].pos].location, box)) out.push_back(points[i].pos);
+      return;
+    }
+    const Split& s = splits[node];
+    const std::uint32_t mid = begin + (end - begin) / 2;
+    Vec3 left_hi = cell_hi, right_lo = cell_lo;
+    (s.axis == 0 ? left_hi.x : s.axis == 1 ? left_hi.y : left_hi.z) = s.value;
+    (s.axis == 0 ? right_lo.x : s.axis == 1 ? right_lo.y : right_lo.z) = s.value;
+    collect_box(2 * node + 1, begin, mid, cell_lo, left_hi, lo, hi, all, box, out);
+    collect_box(2 * node + 2, mid, end, right_lo, cell_hi, lo, hi, all, box, out);
+  }
+};
 
 Snapshot::Snapshot() = default;
 Snapshot::~Snapshot() = default;
@@ -241,7 +273,8 @@ std::shared_ptr<const Snapshot> Snapshot::build(std::int64_t revision, std::vect
   snap->revision_ = revision;
   snap->built_at_ = now_utc();
   std::erase_if(shelters, [](const Shelter& s) { return s.retired; });
-  std::stable_sort(shelters.begin(), shelters.end(), [](const Shelter& a, const Shelter& b) { return a.id < b.id; });
+  const auto by_id = [](const Shelter& a, const Shelter& b) { return a.id < b.id; };
+  if (!std::is_sorted(shelters.begin(), shelters.end(), by_id)) std::stable_sort(shelters.begin(), shelters.end(), by_id);
   snap->shelters_ = std::move(shelters);
   snap->index_ = std::make_unique<Index>();
   Index& ix = *snap->index_;
@@ -250,13 +283,11 @@ std::shared_ptr<const Snapshot> Snapshot::build(std::int64_t revision, std::vect
   for (std::uint32_t i = 0; i < all.size(); ++i) {
     if (!indexable(all[i])) continue;
     ix.by_pos[i] = detail::to_vec(*all[i].location);
-    ix.points.push_back({ix.by_pos[i], i, flags_of(all[i]), free_of(all[i])});
+    ix.points.push_back({ix.by_pos[i], i});
+    ix.flags.push_back(flags_of(all[i]));
+    ix.free.push_back(free_of(all[i]));
   }
-  ix.points.shrink_to_fit();
-  if (!ix.points.empty()) {
-    ix.nodes.reserve(4 * ix.points.size() / Index::kLeafSize + 1);
-    ix.build(0, static_cast<std::uint32_t>(ix.points.size()));
-  }
+  if (!ix.points.empty()) ix.build(0, 0, static_cast<std::uint32_t>(ix.points.size()));
   return snap;
 }
 
@@ -269,21 +300,28 @@ const Shelter* Snapshot::by_id(ShelterId id) const {
 namespace {
 std::vector<NearestHit> to_hits(std::vector<Cand>& c, const std::vector<Shelter>& all, const Location& origin) {
   std::sort(c.begin(), c.end());
+  const detail::Reduced from = detail::reduced(origin.lat);
+  const Vec3 o = detail::to_vec(origin);
   std::vector<NearestHit> hits;
   hits.reserve(c.size());
-  for (const Cand& x : c) hits.push_back({&all[x.pos], x.d, bearing_deg(origin, *all[x.pos].location)});
+  for (const Cand& x : c) {
+    // Longitude difference from the vectors: no access to the Shelter record.
+    const double dlon = std::atan2(o.x * x.v.y - o.y * x.v.x, o.x * x.v.x + o.y * x.v.y);
+    hits.push_back({&all[x.pos], x.d, detail::bearing(from, detail::reduced(x.v), dlon)});
+  }
   return hits;
 }
 }  // namespace
 
 std::vector<NearestHit> Snapshot::nearest(const NearestQuery& q) const {
-  if (q.k == 0 || !q.origin.valid() || index_->nodes.empty()) return {};
+  if (q.k == 0 || !q.origin.valid() || index_->points.empty()) return {};
   const double max_d = q.max_distance_m.value_or(std::numeric_limits<double>::infinity());
-  Index::Search s{*index_, detail::to_vec(q.origin), Filter(q), q.k, max_d,
+  const Filter f(q);
+  Index::Search s{*index_, detail::to_vec(q.origin), f, f.any(), q.k, max_d,
                   q.max_distance_m ? detail::max_chord2_within(max_d) : std::numeric_limits<double>::infinity(),
                   {}};
   s.heap.reserve(std::min<std::size_t>(q.k, index_->points.size()));
-  s.visit(0);
+  s.visit(0, 0, static_cast<std::uint32_t>(index_->points.size()), 0.0, Vec3{0, 0, 0});
   return to_hits(s.heap, shelters_, q.origin);
 }
 
@@ -295,7 +333,8 @@ std::vector<NearestHit> Snapshot::nearest_brute_force(const NearestQuery& q) con
   for (std::uint32_t i = 0; i < shelters_.size(); ++i) {
     const Shelter& s = shelters_[i];
     if (!indexable(s) || !matches(s, q)) continue;
-    const Cand c{detail::distance(origin, index_->by_pos[i]), i};
+    const Vec3& v = index_->by_pos[i];
+    const Cand c{detail::distance(origin, v), i, v};
     if (!q.max_distance_m || c.d <= *q.max_distance_m) offer_bounded(best, q.k, c);
   }
   return to_hits(best, shelters_, q.origin);
@@ -303,14 +342,15 @@ std::vector<NearestHit> Snapshot::nearest_brute_force(const NearestQuery& q) con
 
 std::vector<const Shelter*> Snapshot::in_bbox(const BBox& box) const {
   std::vector<std::uint32_t> pos;
-  if (index_->nodes.empty() || box.south > box.north) return {};
+  if (index_->points.empty() || box.south > box.north) return {};
   const double s = std::max(box.south, -90.0), n = std::min(box.north, 90.0);
   // A box across the antimeridian is two boxes in vector space.
   const double spans[2][2] = {{box.west, box.west <= box.east ? box.east : 180.0}, {-180.0, box.east}};
   for (int i = 0; i < (box.west <= box.east ? 1 : 2); ++i) {
     Vec3 lo, hi;
     region_box(std::max(spans[i][0], -180.0), std::min(spans[i][1], 180.0), s, n, lo, hi);
-    index_->collect_box(0, lo, hi, shelters_, box, pos);
+    index_->collect_box(0, 0, static_cast<std::uint32_t>(index_->points.size()), Vec3{-2, -2, -2}, Vec3{2, 2, 2},
+                        lo, hi, shelters_, box, pos);
   }
   std::sort(pos.begin(), pos.end());
   pos.erase(std::unique(pos.begin(), pos.end()), pos.end());

@@ -41,6 +41,13 @@ inline Vec3 to_vec(const Location& loc) {
   return {b.cos * std::cos(lon), b.cos * std::sin(lon), b.sin};
 }
 
+/// Initial bearing in degrees [0, 360) between reduced latitudes, `dlon` the
+/// longitude difference in radians (-pi, pi]. bearing_deg() is this.
+double bearing(Reduced from, Reduced to, double dlon);
+
+/// The reduced latitude of a vector made by to_vec().
+inline Reduced reduced(const Vec3& v) { return {std::sqrt(v.x * v.x + v.y * v.y), v.z}; }
+
 inline double chord2(const Vec3& a, const Vec3& b) {
   const double dx = a.x - b.x, dy = a.y - b.y, dz = a.z - b.z;
   return dx * dx + dy * dy + dz * dz;
