@@ -1,5 +1,5 @@
 // The index against the brute force on the real Swedish register (MSB 2018),
-// read from $RIFUGIO_DATA_DIR/se-msb-2018/shelters.csv.
+// read from $RIFUGIO_DATA_DIR/se-msb-2018/shelters.csv (default ../shared/data).
 
 #include <gtest/gtest.h>
 
@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "../test_util.hpp"
 #include "random_seed.hpp"
 #include "spatial/snapshot.hpp"
 
@@ -77,11 +78,7 @@ std::vector<Shelter> read_msb(const std::filesystem::path& file) {
 }
 
 TEST(RealData, SwedenIndexMatchesBruteForce) {
-  const char* dir = std::getenv("RIFUGIO_DATA_DIR");
-  const std::filesystem::path file = std::filesystem::path(dir ? dir : "") / "se-msb-2018" / "shelters.csv";
-  if (!dir || !std::filesystem::exists(file))
-    GTEST_SKIP() << "real data not found: set RIFUGIO_DATA_DIR to the folder holding se-msb-2018/shelters.csv"
-                 << " (looked for '" << file.string() << "')";
+  RIFUGIO_REQUIRE_DATA(file, "se-msb-2018/shelters.csv");
   SCOPED_TRACE(rifugio::test::seed_trace());
   auto shelters = read_msb(file);
   ASSERT_GT(shelters.size(), 60'000u) << "too few valid rows in " << file;
