@@ -97,7 +97,7 @@ function renderResults(): void {
   section.hidden = false;
   $('origin-note').textContent =
     origin.kind === 'gps'
-      ? t('origin_gps', { accuracy: formatDistance(origin.accuracy ?? 0, loc()) })
+      ? t('origin_gps', { accuracy: formatDistance(Math.max(5, origin.accuracy ?? 0), loc()) })
       : origin.kind === 'place'
         ? t('origin_place', { place: origin.label ?? '' })
         : t('origin_point');
@@ -421,9 +421,16 @@ async function start(): Promise<void> {
     void data.refresh();
   });
   window.addEventListener('offline', () => renderDataStatus());
+  let shownRevision: number | undefined;
   data.onchange = (s) => {
     renderDataStatus(s);
-    if (map && s.ready) void data.points().then((p) => p && map?.setShelters(p));
+    if (mapPromise && s.ready && s.revision !== shownRevision) {
+      shownRevision = s.revision;
+      void mapPromise.then(async (m) => {
+        const p = await data.points();
+        if (p) m.setShelters(p);
+      }).catch(() => undefined);
+    }
   };
   await changeLang(initial);
   void data.start();

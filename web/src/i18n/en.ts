@@ -57,7 +57,7 @@ export const en = {
   unnamed_shelter: 'Shelter {id}',
 
   data_loading: 'Downloading the register for offline use…',
-  data_ready: 'Offline copy: {count} shelters, from {age}.',
+  data_ready: 'Offline copy: {count} shelters, updated {age}.',
   data_none: 'No offline copy yet.',
   data_refused: 'A downloaded register copy failed its signature check and was not used.',
   offline: 'You are offline.',

@@ -20,7 +20,7 @@ export const he: Messages = {
   search_button: 'חיפוש',
   search_none: 'לא נמצא דבר בעותק המאגר.',
   search_needs_data: 'החיפוש יעבוד לאחר הורדת עותק המאגר.',
-  filters_legend: 'רק מקלטים ש',
+  filters_legend: 'רק מקלטים שהם:',
   filter_open: 'פתוחים',
   filter_room: 'אינם מלאים',
   filter_step_free: 'ללא מדרגות',

@@ -55,7 +55,7 @@ export const nb: Messages = {
   unnamed_shelter: 'Tilfluktsrom {id}',
 
   data_loading: 'Laster ned registeret for bruk uten nett…',
-  data_ready: 'Kopi uten nett: {count} tilfluktsrom, fra {age}.',
+  data_ready: 'Kopi uten nett: {count} tilfluktsrom, oppdatert {age}.',
   data_none: 'Ingen kopi uten nett ennå.',
   data_refused: 'En nedlastet registerkopi besto ikke signaturkontrollen og ble ikke brukt.',
   offline: 'Du er uten nett.',

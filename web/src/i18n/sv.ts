@@ -55,7 +55,7 @@ export const sv: Messages = {
   unnamed_shelter: 'Skyddsrum {id}',
 
   data_loading: 'Laddar ner registret för användning offline…',
-  data_ready: 'Offlinekopia: {count} skyddsrum, från {age}.',
+  data_ready: 'Offlinekopia: {count} skyddsrum, uppdaterad {age}.',
   data_none: 'Ingen offlinekopia än.',
   data_refused: 'En nedladdad registerkopia klarade inte signaturkontrollen och användes inte.',
   offline: 'Du är offline.',

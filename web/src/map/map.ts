@@ -6,7 +6,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { Feature, FeatureCollection, Point } from 'geojson';
 import type { Hit } from '../model';
-import { buildStyle, DARK, LIGHT } from './style';
+import { BORDERS_URL, buildStyle, DARK, LIGHT } from './style';
 
 setWorkerUrl(workerUrl);
 
@@ -86,7 +86,15 @@ export function createMap(container: HTMLElement, label: string): Promise<Shelte
     resize: () => map.resize(),
   };
   return new Promise((resolve, reject) => {
-    map.once('load', () => resolve(api));
+    map.once('load', () => {
+      // Fetched here rather than by MapLibre's worker: a plain same-origin
+      // fetch from the page, cached by the service worker like the app shell.
+      fetch(BORDERS_URL)
+        .then((r) => (r.ok ? r.json() : null))
+        .then((d) => d && src('borders')?.setData(d))
+        .catch(() => undefined);
+      resolve(api);
+    });
     map.once('error', (e) => {
       // A missing outline file is no reason to give up the map; anything else before load is.
       if (!map.loaded() && !('sourceId' in e)) reject(e.error);

@@ -100,7 +100,7 @@ export function buildStyle(p: Palette): StyleSpecification {
     version: 8,
     sources: {
       ...TILE_SOURCES,
-      borders: { type: 'geojson', data: BORDERS_URL },
+      borders: empty(), // filled by map.ts from BORDERS_URL
       shelters: empty(),
       results: empty(),
       route: empty(),

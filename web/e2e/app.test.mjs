@@ -1,0 +1,213 @@
+// Browser tests of the built app against the real server, in headless Debian
+// chromium driven by playwright-core. Run with `npm run --prefix web e2e`
+// after the app and the server are built. Screenshots go to build/web-e2e/.
+
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium } from 'playwright-core';
+import { exportRegister, missing, RAW, REPO, startServer } from './server.mjs';
+import { buildSnapshot, installStandIn } from './standin.mjs';
+
+const SHOTS = process.env.RIFUGIO_E2E_OUT ?? join(REPO, 'build/web-e2e');
+const OSLO = { latitude: 59.9139, longitude: 10.7522 };
+const why = missing();
+const T = { timeout: 60_000 };
+
+/** Haversine in metres: the brute force the list must match. */
+function haversine(lon1, lat1, lon2, lat2) {
+  const r = Math.PI / 180;
+  const h = Math.sin(((lat2 - lat1) * r) / 2) ** 2 + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(((lon2 - lon1) * r) / 2) ** 2;
+  return 2 * 6371008.8 * Math.asin(Math.sqrt(h));
+}
+
+function bruteForce(k) {
+  const raw = JSON.parse(readFileSync(RAW, 'utf8'));
+  return raw
+    .map((s) => ({ address: s.adresse, d: haversine(OSLO.longitude, OSLO.latitude, s.longitude, s.latitude) }))
+    .sort((a, b) => a.d - b.d)
+    .slice(0, k);
+}
+
+/** What a person reads in the list: each row's title (the address here: DSB shelters have no names). */
+async function listTitles(page) {
+  await page.locator('#list li.hit').nth(4).waitFor({ timeout: 15000 });
+  return page.locator('#list li.hit .title').allTextContents();
+}
+
+const norm = (s) => s.replace(/\s+/g, ' ').trim();
+
+describe('citizen app in chromium', { skip: why ? `skipped: ${why}` : false }, () => {
+  let server, browser, standIn = null, swCsp = null;
+  const foreign = [];
+
+  async function newContext(opts = {}) {
+    const context = await browser.newContext({
+      viewport: { width: 412, height: 915 },
+      deviceScaleFactor: 1,
+      locale: 'en-GB',
+      geolocation: OSLO,
+      permissions: ['geolocation'],
+      ...opts,
+    });
+    context.on('request', (r) => {
+      const u = r.url();
+      if (!u.startsWith(server.base) && !u.startsWith('blob:') && !u.startsWith('data:')) foreign.push(u);
+    });
+    if (standIn && !opts.noStandIn) await installStandIn(context, standIn, 1, opts.tamper ?? null);
+    if (swCsp) {
+      // See the note in before(): let the service worker fetch its own origin.
+      await context.route('**/sw.js', async (route) => {
+        const res = await route.fetch();
+        const headers = { ...res.headers() };
+        delete headers['content-security-policy'];
+        await route.fulfill({ response: res, headers });
+      });
+    }
+    return context;
+  }
+
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    server = await startServer();
+    const probe = await fetch(`${server.base}/v1/snapshot/key`);
+    if (probe.status === 404) {
+      standIn = buildSnapshot(exportRegister(server.db));
+      console.log('# note: the server has no /v1/snapshot yet; using a stand-in made from `rifugio export` and signed per docs/snapshot-format.md');
+    }
+    swCsp = (await fetch(`${server.base}/sw.js`)).headers.get('content-security-policy');
+    if (!/connect-src 'self'|default-src 'self'/.test(swCsp ?? "default-src 'self'")) {
+      console.log(`# note: the server sends "Content-Security-Policy: ${swCsp}" with /sw.js; a worker's CSP comes from its script, so that blocks every fetch of the service worker (no offline app shell). Stripping it in the browser for now; the fix belongs in src/api/handler.cpp (give JavaScript the page's policy).`);
+    } else swCsp = null;
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+        '--disable-sync', '--no-first-run', '--enable-unsafe-swiftshader'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  let context, page;
+
+  it('geolocation in Oslo: the same five shelters, in the same order, as brute force', T, async () => {
+    context = await newContext();
+    page = await context.newPage();
+    await page.goto(server.base + '/');
+    await page.locator('#find').click();
+    const titles = await listTitles(page);
+    const want = bruteForce(5);
+    assert.deepEqual(titles.map(norm), want.map((w) => norm(w.address)));
+    assert.equal(await page.locator('#list li.first .badge').count(), 1, 'the nearest is marked');
+    await page.locator('.map canvas').waitFor({ timeout: 20000 }).catch(() => {});
+    await page.waitForTimeout(3000);
+    await page.screenshot({ path: join(SHOTS, 'oslo-list.png'), fullPage: true });
+  });
+
+  it('a shelter page with "go there": distance and compass bearing', T, async () => {
+    await page.locator('#list li.first a').click();
+    await page.waitForURL(/#\/shelter\/\d+$/);
+    await page.getByRole('button', { name: 'Go there' }).click();
+    await assert.doesNotReject(page.locator('#direction .heading').waitFor());
+    const text = await page.locator('#direction .heading').textContent();
+    assert.match(text, /^Walk \d+ m towards (north|south|east|west|north-east|north-west|south-east|south-west) \(\d+°\)\.$/);
+    await page.waitForTimeout(1200);
+    await page.screenshot({ path: join(SHOTS, 'go-there.png'), fullPage: true });
+  });
+
+  it('offline after a reload, still answers from the stored register', T, async () => {
+    await page.goto(server.base + '/');
+    await page.waitForFunction(() => document.body.dataset.snapshot === 'ready', null, { timeout: 20000 });
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      if (!navigator.serviceWorker.controller)
+        await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    });
+    await context.setOffline(true);
+    await page.reload();
+    await page.locator('#find').click();
+    const titles = await listTitles(page);
+    assert.deepEqual(titles.map(norm), bruteForce(5).map((w) => norm(w.address)));
+    assert.match(await page.locator('#source-note').textContent(), /Answered on this device from the register copy of/);
+    assert.match(await page.locator('#data-status').textContent(), /You are offline\. Offline copy: 556 shelters/);
+    await page.screenshot({ path: join(SHOTS, 'offline.png'), fullPage: true });
+    await context.setOffline(false);
+  });
+
+  it('the guide keeps ticks on the device', T, async () => {
+    await page.goto(server.base + '/#/guide');
+    await page.getByLabel(/Drinking water: 3 litres per person per day/).check();
+    await page.reload();
+    assert.equal(await page.getByLabel(/Drinking water/).isChecked(), true);
+    assert.match(await page.locator('.progress').textContent(), /^1 of 15 ready$/);
+    await page.screenshot({ path: join(SHOTS, 'guide.png'), fullPage: true });
+    await page.emulateMedia({ media: 'print' });
+    await page.screenshot({ path: join(SHOTS, 'guide-print.png'), fullPage: true });
+    await page.emulateMedia({ media: 'screen' });
+  });
+
+  it('switching to Hebrew sets dir=rtl', T, async () => {
+    await page.goto(server.base + '/');
+    await page.locator('#lang').selectOption('he');
+    await page.waitForFunction(() => document.documentElement.dir === 'rtl');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'he');
+    assert.equal(await page.locator('#find').textContent().then(norm), 'מציאת המקלט הקרוב');
+    await page.locator('#find').click();
+    await listTitles(page);
+    await page.screenshot({ path: join(SHOTS, 'hebrew-rtl.png'), fullPage: true });
+    await page.locator('#lang').selectOption('en');
+    await context.close();
+  });
+
+  it('a tampered snapshot is refused', T, async () => {
+    const tamper = (body) => body.replace('"unknown"', '"open"');
+    const ctx = await newContext({ serviceWorkers: 'block', tamper });
+    if (!standIn) {
+      await ctx.route('**/v1/snapshot', async (route) => {
+        const res = await route.fetch();
+        const body = tamper((await res.body()).toString('utf8'));
+        await route.fulfill({ response: res, body });
+      });
+    }
+    const p = await ctx.newPage();
+    await p.goto(server.base + '/');
+    await p.waitForFunction(() => document.body.dataset.snapshot === 'refused', null, { timeout: 20000 });
+    assert.match(await p.locator('#data-status').textContent(), /failed its signature check and was not used/);
+    // Nothing was kept: with the network gone there is no register to answer from.
+    await ctx.setOffline(true);
+    await p.locator('#find').click();
+    await p.locator('#status', { hasText: 'no register copy is stored' }).waitFor();
+    await p.screenshot({ path: join(SHOTS, 'tampered.png'), fullPage: true });
+    await ctx.close();
+  });
+
+  it('works at 320 px wide, in dark mode, in Arabic', T, async () => {
+    const ctx = await newContext({ viewport: { width: 320, height: 640 }, colorScheme: 'dark', locale: 'ar' });
+    const p = await ctx.newPage();
+    await p.goto(server.base + '/');
+    await p.waitForFunction(() => document.documentElement.lang === 'ar' && document.documentElement.dir === 'rtl');
+    await p.locator('#find').click();
+    await listTitles(p);
+    await p.waitForTimeout(1500);
+    await p.screenshot({ path: join(SHOTS, 'narrow-dark-ar.png'), fullPage: true });
+    const overflow = await p.evaluate(() => {
+      const wide = [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > 320.5 || e.getBoundingClientRect().left < -0.5);
+      return { by: document.documentElement.scrollWidth - document.documentElement.clientWidth, wide: wide.slice(0, 5).map((e) => e.tagName + '.' + e.className + '#' + e.id) };
+    });
+    assert.ok(overflow.by <= 0, `page scrolls sideways by ${overflow.by}px at 320px: ${overflow.wide.join(', ')}`);
+    await ctx.close();
+  });
+
+  it('the server lets the service worker fetch (CSP on /sw.js)', T, (t) => {
+    if (swCsp) return t.todo(`server sends "${swCsp}" with /sw.js`);
+    assert.equal(swCsp, null);
+  });
+
+  it('made no request outside its own origin', T, () => {
+    assert.deepEqual(foreign, []);
+  });
+});
