@@ -14,7 +14,8 @@ RIFUGIO := build/release/src/cli/rifugio
 PACKAGES := build-essential cmake ninja-build pkg-config git \
   libgdal-dev gdal-bin libsqlite3-dev libboost-dev zlib1g-dev libsodium-dev \
   libfmt-dev nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev \
-  libgeographiclib-dev time
+  libgeographiclib-dev time \
+  libosmium2-dev libprotozero-dev libbz2-dev libexpat1-dev
 # Node.js and npm: Debian's packages only when no node is installed already.
 NODE_PACKAGES := nodejs npm
 
