@@ -14,6 +14,7 @@
 # Loopback only; everything it starts is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 bin=build/release
 count=${COUNT:-1000000}
 duration=${DURATION:-15}
@@ -30,11 +31,7 @@ done
 missing=()
 command -v wrk >/dev/null || missing+=(wrk)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing+=(nginx)
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
-  echo "installing ${missing[*]}"
-  $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+install_missing "${missing[@]}"
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 
 # 10,000 idle connections + 256 active + the server's own: raise the fd limit.
@@ -53,14 +50,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  local p
-  for _ in $(seq 200); do
-    p=$((20000 + RANDOM % 20000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-  echo "http.sh: no free port" >&2; exit 1
-}
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 # run_wrk URL [env...]: wrk with the Lua script; prints the RESULT line's fields
 run_wrk() {

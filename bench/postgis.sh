@@ -14,6 +14,7 @@
 # refuses root). Everything it starts is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 bin=build/release
 count=${COUNT:-1000000}
 duration=${DURATION:-20}
@@ -27,11 +28,7 @@ done
 missing=()
 [ -x "$pg/initdb" ] || missing+=(postgresql-15)
 [ -f /usr/share/postgresql/15/extension/postgis.control ] || missing+=(postgresql-15-postgis-3)
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
-  echo "installing ${missing[*]}"
-  $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+install_missing "${missing[@]}"
 
 # initdb refuses to run as root: use the postgres system user (the Debian
 # package creates it; otherwise a system user made for this).
@@ -55,14 +52,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  local p
-  for _ in $(seq 200); do
-    p=$((20000 + RANDOM % 20000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || [ -e "$work/sock/.s.PGSQL.$p" ] || { echo "$p"; return; }
-  done
-  echo "postgis.sh: no free port" >&2; exit 1
-}
 
 echo "== data: $count generated shelters (the same generator and seed as bench/http.sh and bench_nearest)"
 "$bin/tools/rifugio-gen-shelters" --count "$count" >"$work/shelters.csv"
