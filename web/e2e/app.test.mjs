@@ -207,6 +207,34 @@ describe('citizen app in chromium', { skip: why ? `skipped: ${why}` : false }, (
     assert.equal(swCsp, null);
   });
 
+  it('location refused: search a place, or tap the map; filters', T, async () => {
+    const ctx = await newContext({ permissions: [] });
+    const p = await ctx.newPage();
+    await p.goto(server.base + '/');
+    await p.waitForFunction(() => document.body.dataset.snapshot === 'ready', null, { timeout: 20000 });
+    await p.locator('#find').click();
+    await p.locator('#status', { hasText: 'Your location is not available' }).waitFor();
+    // Search the register copy for an address, and take it as the origin.
+    await p.getByLabel('Search a municipality, address or shelter').fill('akersgata 41');
+    await p.locator('#search-results button').first().click();
+    const titles = await listTitles(p);
+    assert.equal(norm(titles[0]), 'Akersgata 41');
+    assert.match(await p.locator('#origin-note').textContent(), /^From Akersgata 41\.$/);
+    // Tap the map: the middle of the map becomes the origin.
+    await p.locator('#pick').click();
+    await p.locator('.map canvas').waitFor({ timeout: 20000 });
+    await p.waitForTimeout(500);
+    const box = await p.locator('.map canvas').boundingBox();
+    await p.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await p.locator('#origin-note', { hasText: 'From the point you chose.' }).waitFor();
+    await listTitles(p);
+    // The Norwegian register says nothing of step-free access: that filter leaves nothing.
+    await p.getByLabel('Step-free').check();
+    await p.locator('#list li.empty', { hasText: 'No shelter matches these filters' }).waitFor();
+    await p.screenshot({ path: join(SHOTS, 'no-location-filters.png'), fullPage: true });
+    await ctx.close();
+  });
+
   it('made no request outside its own origin', T, () => {
     assert.deepEqual(foreign, []);
   });

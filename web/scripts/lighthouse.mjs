@@ -24,8 +24,10 @@ const chrome = await chromeLauncher.launch({
 });
 let failed = false;
 try {
-  const result = await lighthouse(`${server.base}/`, { port: chrome.port, output: 'html', logLevel: 'error' });
-  writeFileSync(join(OUT, 'report.html'), result.report);
+  for (const [name, path] of [['first-screen', '/'], ['guide', '/#/guide']]) {
+  console.log(`== ${path}`);
+  const result = await lighthouse(`${server.base}${path}`, { port: chrome.port, output: 'html', logLevel: 'error' });
+  writeFileSync(join(OUT, `${name}.html`), result.report);
   const c = result.lhr.categories;
   const score = (k) => Math.round((c[k]?.score ?? 0) * 100);
   const want = { performance: 90, accessibility: 100, 'best-practices': 95 };
@@ -39,7 +41,8 @@ try {
     if (a.score !== null && a.score < 1 && a.scoreDisplayMode === 'binary') console.log(`  - ${a.id}: ${a.title}`);
   const m = result.lhr.audits;
   console.log(`FCP ${m['first-contentful-paint'].displayValue}, LCP ${m['largest-contentful-paint'].displayValue}, TBT ${m['total-blocking-time'].displayValue}, CLS ${m['cumulative-layout-shift'].displayValue}`);
-  console.log(`report: ${join(OUT, 'report.html')}`);
+  console.log(`report: ${join(OUT, `${name}.html`)}`);
+  }
 } finally {
   await chrome.kill();
   await server.stop();

@@ -164,6 +164,7 @@ async function runQuery(focus = true): Promise<void> {
 function setOrigin(o: Origin): void {
   origin = o;
   picking = false;
+  $('map-status').textContent = '';
   void runQuery();
 }
 
@@ -416,6 +417,7 @@ async function start(): Promise<void> {
     void runSearch(q.value);
   });
   window.addEventListener('hashchange', route);
+  route(); // show the right view before the language has loaded: no layout shift
   window.addEventListener('online', () => {
     renderDataStatus();
     void data.refresh();
