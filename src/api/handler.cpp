@@ -7,6 +7,7 @@
 
 #include "api/gzip.hpp"
 #include "api/nearest_json.hpp"
+#include "api/walk.hpp"
 #include "api/ogc.hpp"
 #include "api/params.hpp"
 
@@ -49,6 +50,7 @@ bool plain_list(std::string_view v) {
 Route match(std::string_view path, std::string_view& rest) {
   if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
   if (path == "/v1/nearest") return Route::nearest;
+  if (path == "/v1/route") return Route::route;
   if (path == "/v1/snapshot") return Route::snapshot;
   if (path == "/v1/snapshot/key") return Route::snapshot_key;
   if (path == "/healthz") return Route::healthz;
@@ -171,8 +173,16 @@ Response Handler::dispatch(const Request& req, Route& route) const {
   switch (route) {
     case Route::nearest: {
       spatial::NearestQuery q = parse_nearest_query(t.query);
+      const WalkParams walk = parse_walk_params(t.query);
       auto snap = require(holder_);
-      Response r = json_response(nearest_json(*snap, q, snap->nearest(q)), "application/json");
+      Response r = json_response(nearest_walk_json(snap, q, walk, opts_.walking.get()), "application/json");
+      r.headers.emplace_back("Cache-Control", "no-cache");
+      return r;
+    }
+    case Route::route: {
+      const RouteQuery q = parse_route_query(t.query);
+      auto snap = require(holder_);
+      Response r = json_response(route_json(snap, q, opts_.walking.get()), "application/json");
       r.headers.emplace_back("Cache-Control", "no-cache");
       return r;
     }

@@ -21,6 +21,7 @@
 #include "api/offline_snapshot.hpp"
 #include "api/signing.hpp"
 #include "api/static_files.hpp"
+#include "routing/router.hpp"
 #include "spatial/snapshot.hpp"
 
 namespace rifugio::api {
@@ -49,6 +50,10 @@ struct HandlerOptions {
   std::shared_ptr<const SigningKey> signing_key;
   /// zlib level of the offline snapshot, compressed once per revision. DEFAULT: 9.
   int snapshot_gzip_level = 9;
+  /// The walking graph (rifugio serve --graph) for /v1/nearest?by=walking and
+  /// /v1/route. DEFAULT: none = both answer by straight line, marked
+  /// walk.fallback = "no_graph".
+  std::shared_ptr<const routing::ShelterNodeCache> walking;
 };
 
 class Handler {

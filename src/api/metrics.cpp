@@ -12,7 +12,7 @@ constexpr std::size_t kStatusSlots = Metrics::kStatuses.size() + 1;  // + "other
 constexpr std::size_t kBucketSlots = Metrics::kBuckets.size() + 1;  // + Inf
 
 constexpr std::array<std::string_view, kRoutes> kRouteNames{
-    "nearest",         "snapshot", "snapshot_key",   "ogc_landing", "ogc_conformance", "ogc_api",
+    "nearest",         "route",    "snapshot", "snapshot_key",   "ogc_landing", "ogc_conformance", "ogc_api",
     "ogc_collections", "ogc_collection", "ogc_items", "ogc_item",   "healthz",         "readyz",
     "metrics",         "static",   "preflight",      "not_found",   "rejected"};
 

@@ -20,6 +20,7 @@ namespace rifugio::api {
 /// What a request was routed to: the "route" label.
 enum class Route : std::uint8_t {
   nearest,
+  route,  ///< GET /v1/route (walking)
   snapshot,
   snapshot_key,
   ogc_landing,

@@ -167,11 +167,32 @@ json openapi(std::string_view base) {
           {"name": "min_free", "in": "query", "schema": {"type": "integer", "minimum": 0}, "description": "At least this many free places (capacity - occupancy); not full"},
           {"name": "step_free", "in": "query", "schema": {"type": "boolean", "default": false}, "description": "Only shelters with step-free access"},
           {"name": "kind", "in": "query", "schema": {"$ref": "#/components/schemas/Kind"}},
-          {"name": "max_distance", "in": "query", "schema": {"type": "number", "exclusiveMinimum": true, "minimum": 0}, "description": "Metres along the surface"}
+          {"name": "max_distance", "in": "query", "schema": {"type": "number", "exclusiveMinimum": true, "minimum": 0}, "description": "Metres along the surface"},
+          {"name": "by", "in": "query", "schema": {"type": "string", "enum": ["straight", "walking"], "default": "straight"}, "description": "Rank by straight line or by walking on the street network (walk.basis and walk.fallback say which was used)"},
+          {"name": "within", "in": "query", "schema": {"type": "number", "minimum": 1, "maximum": 86400}, "description": "Seconds: only shelters reachable on foot in that time; none_in_reach says when none is"},
+          {"name": "speed_kmh", "in": "query", "schema": {"type": "number", "minimum": 1, "maximum": 20, "default": 5}, "description": "Walking speed"}
         ],
         "responses": {
           "200": {"description": "Nearest first", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NearestResponse"}}}},
           "400": {"$ref": "#/components/responses/Problem"},
+          "503": {"$ref": "#/components/responses/Problem"}
+        }
+      }
+    },
+    "/v1/route": {
+      "get": {
+        "summary": "The walking route from a point to one shelter (GeoJSON LineString); straight line, marked, when no walk can be computed",
+        "operationId": "route",
+        "parameters": [
+          {"name": "from", "in": "query", "required": true, "schema": {"type": "string"}, "description": "lat,lon in degrees (WGS84)"},
+          {"name": "to", "in": "query", "required": true, "schema": {"type": "integer", "minimum": 1}, "description": "Shelter id"},
+          {"name": "step_free", "in": "query", "schema": {"type": "boolean", "default": false}, "description": "Avoid steps and wheelchair=no ways"},
+          {"name": "speed_kmh", "in": "query", "schema": {"type": "number", "minimum": 1, "maximum": 20, "default": 5}}
+        ],
+        "responses": {
+          "200": {"description": "The route", "content": {"application/json": {"schema": {"type": "object"}}}},
+          "400": {"$ref": "#/components/responses/Problem"},
+          "404": {"$ref": "#/components/responses/Problem"},
           "503": {"$ref": "#/components/responses/Problem"}
         }
       }

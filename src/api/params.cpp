@@ -77,7 +77,8 @@ constexpr std::string_view kStepFree = "unknown, yes, limited, no";
 }  // namespace
 
 spatial::NearestQuery parse_nearest_query(const QueryParams& params) {
-  check_names(params, {"lat", "lon", "k", "open", "min_free", "step_free", "kind", "max_distance"});
+  check_names(params,
+              {"lat", "lon", "k", "open", "min_free", "step_free", "kind", "max_distance", "by", "within", "speed_kmh"});
   spatial::NearestQuery q;
   const std::string* lat = find(params, "lat");
   const std::string* lon = find(params, "lon");
@@ -98,6 +99,48 @@ spatial::NearestQuery parse_nearest_query(const QueryParams& params) {
     if (d <= 0) invalid("max_distance", fmt::format("must be more than 0 metres, got {}", *v));
     q.max_distance_m = d;
   }
+  return q;
+}
+
+WalkParams parse_walk_params(const QueryParams& params) {
+  WalkParams w;
+  if (auto* v = find(params, "by")) {
+    if (*v != "walking" && *v != "straight") invalid("by", fmt::format("expected walking or straight, got '{}'", *v));
+    w.walking = *v == "walking";
+  }
+  if (auto* v = find(params, "within")) {
+    const double s = to_double("within", *v);
+    if (s < 1 || s > 86400) invalid("within", fmt::format("must be between 1 and 86400 seconds, got {}", *v));
+    w.within_s = s;
+  }
+  if (auto* v = find(params, "speed_kmh")) {
+    const double kmh = to_double("speed_kmh", *v);
+    if (kmh < 1 || kmh > 20) invalid("speed_kmh", fmt::format("must be between 1 and 20 km/h, got {}", *v));
+    w.speed_mps = kmh / 3.6;
+  }
+  return w;
+}
+
+RouteQuery parse_route_query(const QueryParams& params) {
+  check_names(params, {"from", "to", "step_free", "speed_kmh"});
+  RouteQuery q;
+  const std::string* from = find(params, "from");
+  const std::string* to = find(params, "to");
+  if (!from) throw ApiError(ErrorCode::missing_parameter, "from: required (lat,lon in degrees, WGS84)", "from");
+  if (!to) throw ApiError(ErrorCode::missing_parameter, "to: required (a shelter id)", "to");
+  const auto comma = from->find(',');
+  if (comma == std::string::npos) invalid("from", fmt::format("expected lat,lon, got '{}'", *from));
+  const double la = to_double("from", std::string_view(*from).substr(0, comma));
+  const double lo = to_double("from", std::string_view(*from).substr(comma + 1));
+  if (la < -90 || la > 90 || lo < -180 || lo > 180)
+    invalid("from", fmt::format("latitude must be in -90..90 and longitude in -180..180, got '{}'", *from));
+  q.from = Location::from_lon_lat(lo, la);
+  const auto id = parse_shelter_id(*to);
+  if (!id) invalid("to", fmt::format("expected a shelter id (a positive integer), got '{}'", *to));
+  q.to = *id;
+  if (auto* v = find(params, "step_free")) q.step_free = to_bool("step_free", *v);
+  q.walk = parse_walk_params(params);
+  q.walk.walking = true;
   return q;
 }
 

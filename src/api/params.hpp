@@ -28,8 +28,30 @@ inline constexpr std::uint32_t kMaxNearestK = 100;
 ///   step_free     true|false, DEFAULT: false. true keeps step_free=yes only
 ///   kind          public_shelter|bunker|protected_basement|metro_station|parking|other
 ///   max_distance  metres, > 0
+///   by, within, speed_kmh  accepted here, read by parse_walk_params
 /// @throws ApiError (missing_parameter, invalid_parameter, unknown_parameter)
 spatial::NearestQuery parse_nearest_query(const QueryParams& params);
+
+/// How /v1/nearest and /v1/route measure the walk.
+struct WalkParams {
+  bool walking = false;             ///< by=walking (DEFAULT: by=straight)
+  std::optional<double> within_s;   ///< within=SECONDS, 1..86400: only shelters reachable in that time
+  double speed_mps = 1.389;         ///< speed_kmh=1..20, DEFAULT: 5 km/h (kWalkSpeedMps)
+};
+/// by, within and speed_kmh of a query whose names were already checked.
+/// @throws ApiError (invalid_parameter)
+WalkParams parse_walk_params(const QueryParams& params);
+
+/// GET /v1/route parameters: from=lat,lon (required), to=SHELTER_ID
+/// (required), step_free=true|false (DEFAULT: false: the route may use
+/// steps), speed_kmh. @throws ApiError naming the parameter.
+struct RouteQuery {
+  Location from;
+  ShelterId to = 0;
+  bool step_free = false;
+  WalkParams walk;  ///< walking is always true; within unused
+};
+RouteQuery parse_route_query(const QueryParams& params);
 
 inline constexpr std::size_t kDefaultItemsLimit = 100;
 inline constexpr std::size_t kMaxItemsLimit = 10000;

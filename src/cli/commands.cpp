@@ -14,8 +14,11 @@
 
 #include "api/nearest_json.hpp"
 #include "api/server.hpp"
+#include "api/walk.hpp"
 #include "core/shelter_json.hpp"
 #include "import/importer.hpp"
+#include "routing/graph_builder.hpp"
+#include "routing/router.hpp"
 #include "spatial/snapshot.hpp"
 #include "storage/store.hpp"
 
@@ -236,6 +239,27 @@ int cmd_nearest(const Options& o) {
     q.kind = parse_kind(o.nearest.kind);
     if (!q.kind) throw UsageError(fmt::format("--kind: '{}' is not a kind", o.nearest.kind));
   }
+  if (o.nearest.by == "walking" || o.nearest.within_s) {
+    // Through the API's walking answer: the same JSON as GET /v1/nearest?by=walking.
+    std::unique_ptr<routing::ShelterNodeCache> graph;
+    if (!o.nearest.graph.empty()) graph = std::make_unique<routing::ShelterNodeCache>(routing::Graph::open(o.nearest.graph));
+    const api::WalkParams walk{.walking = o.nearest.by == "walking", .within_s = o.nearest.within_s,
+                               .speed_mps = o.nearest.speed_kmh == 5.0 ? api::kWalkSpeedMps : o.nearest.speed_kmh / 3.6};
+    auto j = api::nearest_walk_json(snap, q, walk, graph.get());
+    if (o.nearest.json) {
+      std::cout << j.dump(2) << '\n';
+      return 0;
+    }
+    const auto& w = j["walk"];
+    fmt::print("by {}{}\n", w["basis"].get<std::string>(),
+               w.contains("fallback") ? " (fallback: " + w["fallback"].get<std::string>() + ")" : "");
+    for (const auto& r : j["results"])
+      fmt::print("{:>9.0f} m {:>5} min  {}\n", r["distance_m"].get<double>(), (r["walk_s"].get<std::int64_t>() + 59) / 60,
+                 one_line(*snap->by_id(r["id"].get<ShelterId>())));
+    if (j.value("none_in_reach", false)) fmt::print("no shelter in reach within {:.0f} s\n", *o.nearest.within_s);
+    else if (j["results"].empty()) fmt::print("no shelter matches\n");
+    return 0;
+  }
   auto hits = snap->nearest(q);
   if (o.nearest.json) {
     std::cout << api::nearest_json(*snap, q, hits).dump(2) << '\n';
@@ -244,6 +268,22 @@ int cmd_nearest(const Options& o) {
   for (auto& h : hits)
     fmt::print("{:>9.0f} m {:>4.0f}°  {}\n", h.distance_m, h.bearing_deg, one_line(*h.shelter));
   if (hits.empty()) fmt::print("no shelter matches\n");
+  return 0;
+}
+
+int cmd_graph_build(const Options& o) {
+  Progress progress(!o.graph.quiet);
+  auto stats = routing::build_graph(o.graph.input, o.graph.output,
+                                    {.progress = [&](std::uint64_t done, std::uint64_t total) {
+                                      progress(static_cast<std::int64_t>(done), static_cast<std::int64_t>(total));
+                                    }});
+  progress(0, 0);
+  fmt::print("{}: {} nodes, {} edges ({} in islands), from {} of {} ways; {:.1f} MB in {:.2f} s\n", o.graph.output,
+             stats.nodes, stats.edges, stats.island_nodes, stats.ways_walkable, stats.ways_read,
+             stats.file_bytes / 1e6, stats.seconds);
+  if (stats.missing_nodes)
+    fmt::print("warning: {} node references of walkable ways are not in the extract (ways cut at its edge)\n",
+               stats.missing_nodes);
   return 0;
 }
 
@@ -257,6 +297,12 @@ int cmd_serve(const Options& o) {
   api::ServerOptions opts{.address = o.serve.address, .port = static_cast<std::uint16_t>(o.serve.port)};
   if (o.serve.threads) opts.threads = o.serve.threads;
   opts.handler.static_dir = o.serve.static_dir;
+  if (!o.serve.graph.empty()) {
+    auto graph = routing::Graph::open(o.serve.graph);
+    fmt::print(stderr, "rifugio: walking graph {} ({} nodes, {:.1f} MB, from {})\n", o.serve.graph,
+               graph->node_count(), graph->info().file_bytes / 1e6, graph->info().source);
+    opts.handler.walking = std::make_shared<const routing::ShelterNodeCache>(std::move(graph));
+  }
   // The offline snapshot's signing key: never printed, only its path and public half.
   auto key_path = !o.serve.signing_key.empty()
                       ? std::filesystem::path(o.serve.signing_key)
@@ -320,6 +366,7 @@ int run(const Options& o) {
   if (o.command == "stats") return cmd_stats(o);
   if (o.command == "nearest") return cmd_nearest(o);
   if (o.command == "serve") return cmd_serve(o);
+  if (o.command == "graph build") return cmd_graph_build(o);
   throw UsageError(fmt::format("command '{}' is not available in this build", o.command));
 }
 

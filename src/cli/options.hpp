@@ -38,6 +38,17 @@ struct NearestArgs {
   std::optional<int> min_free;
   std::optional<double> max_distance_m;
   std::string kind;
+  std::string by = "straight";       ///< straight | walking (needs graph)
+  std::string graph;                 ///< walking graph file (rifugio graph build)
+  std::optional<double> within_s;    ///< only shelters reachable on foot in this time
+  double speed_kmh = 5.0;            ///< walking speed
+};
+
+/// rifugio graph build EXTRACT -o FILE
+struct GraphArgs {
+  std::string input;   ///< OSM extract: .osm.pbf, .osm, .osm.bz2 ...
+  std::string output;  ///< graph file to write
+  bool quiet = false;  ///< no progress bar
 };
 
 struct ServeArgs {
@@ -49,14 +60,17 @@ struct ServeArgs {
   /// Ed25519 key file signing /v1/snapshot; created (mode 0600) when missing.
   /// DEFAULT: "" = signing.key in the database's folder.
   std::string signing_key;
+  /// Walking graph for /v1/nearest?by=walking and /v1/route. DEFAULT: none.
+  std::string graph;
 };
 
 struct Options {
-  std::string command;  ///< import, export, list, show, nearest, stats, edit, audit, serve
+  std::string command;  ///< import, export, list, show, nearest, stats, edit, audit, serve, "graph build"
   std::string db;       ///< DEFAULT: $RIFUGIO_DB or var/rifugio.db
   ImportArgs import;
   NearestArgs nearest;
   ServeArgs serve;
+  GraphArgs graph;
   // export
   std::string format = "geojson";  ///< geojson | csv
   std::string output;              ///< "" = standard output

@@ -286,7 +286,7 @@ TEST_F(HandlerTest, OpenApiDescribesEveryEndpoint) {
   EXPECT_EQ(doc["openapi"].get<std::string>().substr(0, 2), "3.");
   EXPECT_EQ(doc["servers"][0]["url"], "http://shelters.test:8080/ogc");
   // OGC paths are relative to the landing page; the rest carry their own server.
-  for (auto path : {"/v1/nearest", "/v1/snapshot", "/v1/snapshot/key", "/healthz", "/readyz", "/metrics", "/", "/conformance", "/api", "/collections",
+  for (auto path : {"/v1/nearest", "/v1/route", "/v1/snapshot", "/v1/snapshot/key", "/healthz", "/readyz", "/metrics", "/", "/conformance", "/api", "/collections",
                     "/collections/shelters", "/collections/shelters/items", "/collections/shelters/items/{featureId}"}) {
     ASSERT_TRUE(doc["paths"].contains(path)) << path;
     const json& item = doc["paths"][path];
@@ -297,9 +297,10 @@ TEST_F(HandlerTest, OpenApiDescribesEveryEndpoint) {
                          std::regex_replace(std::string(path), std::regex("\\{featureId\\}"), "1");
     if (target.ends_with("/")) target.pop_back();
     if (target == "/v1/nearest") target += "?lat=59.9&lon=10.7";
+    if (target == "/v1/route") target += "?from=59.9,10.7&to=1";
     EXPECT_EQ(run(target).status, 200) << target;
   }
-  EXPECT_EQ(doc["paths"].size(), 13u) << "a new endpoint needs its place in the OpenAPI document";
+  EXPECT_EQ(doc["paths"].size(), 14u) << "a new endpoint needs its place in the OpenAPI document";
   // Every $ref points at something that exists.
   std::string text = doc.dump();
   std::regex ref("\"\\$ref\":\"#/components/(\\w+)/(\\w+)\"");
