@@ -35,7 +35,7 @@ WayClass classify_way(const std::function<const char*(std::string_view)>& tag) {
                                "elevator", "primary", "primary_link", "secondary", "secondary_link", "tertiary",
                                "tertiary_link", "trunk", "trunk_link"});
   if (get("motorroad") == "yes") walkable = false;
-  if (in(get("access"), {"no", "private", "agricultural", "forestry", "delivery", "emergency"})) walkable = false;
+  if (in(get("access"), {"no", "private"})) walkable = false;
   if (in(foot, {"no", "private", "use_sidepath"})) walkable = false;
   if (foot_yes) walkable = true;
   if (!walkable) return {};

@@ -9,8 +9,11 @@
 //    walkable; motorway, motorway_link, construction, proposed, abandoned,
 //    raceway, bus_guideway, escape and anything else are not. railway=platform
 //    and public_transport=platform are walkable too.
-//  - motorroad=yes (no pedestrians by law), access=no|private|agricultural|
-//    forestry|delivery|emergency, foot=no|private|use_sidepath: not walkable.
+//  - motorroad=yes (no pedestrians by law), access=no|private,
+//    foot=no|private|use_sidepath: not walkable. access=agricultural,
+//    forestry, delivery, destination... restrict vehicles: such ways are
+//    walked (in Liechtenstein most hiking trails are tracks tagged
+//    access=forestry; tests/routing/pgrouting_compare.sh found them).
 //  - foot=yes|designated|permissive overrides all of the above (even a
 //    highway class that is not walkable), except area=yes-only features and
 //    construction/proposed/abandoned/razed.
