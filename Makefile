@@ -16,11 +16,12 @@ PACKAGES := build-essential cmake ninja-build pkg-config git \
   libfmt-dev nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev \
   libgeographiclib-dev time \
   libosmium2-dev libprotozero-dev libbz2-dev libexpat1-dev \
-  postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting osm2pgrouting osmium-tool
+  postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting osm2pgrouting osmium-tool \
+  chromium
 # Node.js and npm: Debian's packages only when no node is installed already.
 NODE_PACKAGES := nodejs npm
 
-.PHONY: deps build build-asan test test-release test-asan demo import-demo bench clean
+.PHONY: deps web build build-asan test test-release test-asan demo import-demo bench clean
 
 deps:
 	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -30,9 +31,15 @@ deps:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
-	@cd web && npm ci --no-audit --no-fund --loglevel=error
+	@# npm install, not npm ci: npm 11 drops other platforms' optional packages
+	@# (rollup, esbuild) from the lock file and npm ci then refuses it; install
+	@# still keeps exactly the locked versions.
+	@cd web && npm install --no-audit --no-fund --loglevel=error
 
-build: deps
+web: deps
+	npm run --silent --prefix web build
+
+build: deps web
 	cmake --preset release -DRIFUGIO_DATA_DIR=$(DATA_DIR) >/dev/null
 	cmake --build --preset release -j $(JOBS)
 
@@ -42,6 +49,7 @@ build-asan: deps
 
 test-release: build
 	ctest --preset release
+	tools/web-test.sh
 
 test-asan: build-asan
 	ctest --preset asan
@@ -61,9 +69,14 @@ import-demo: build
 	  tools/demo-sample.sh $(DB); \
 	fi
 
+# Walking routes in east Oslo (the demo's street-level extract).
+GRAPH := var/oslo.graph
+OSM_EXTRACT := $(DATA_DIR)/osm-oslo/oslo-east-2019-10.osm.pbf
+
 demo: import-demo
+	@if [ -f "$(OSM_EXTRACT)" ] && [ ! -f "$(GRAPH)" ]; then $(RIFUGIO) graph build -q "$(OSM_EXTRACT)" -o $(GRAPH); fi
 	@echo "Rifugio on http://127.0.0.1:$(PORT)/  (register: $(DB); stop with Ctrl-C)"
-	$(RIFUGIO) --db $(DB) serve --port $(PORT)
+	$(RIFUGIO) --db $(DB) serve --port $(PORT) --static web/dist $$([ -f $(GRAPH) ] && echo --graph $(GRAPH))
 
 bench: build
 	bench/run.sh

@@ -293,6 +293,10 @@ void Handler::finish(const Request& req, Response& res) const {
   if (type.starts_with("text/html")) {
     res.headers.emplace_back("Content-Security-Policy", opts_.content_security_policy);
     res.headers.emplace_back("X-Frame-Options", "DENY");
+  } else if (type.starts_with("text/javascript") || type.starts_with("application/javascript")) {
+    // A worker (the service worker, the map's workers) takes its policy from
+    // its own script's response: it needs the page's, or it cannot fetch.
+    res.headers.emplace_back("Content-Security-Policy", opts_.content_security_policy);
   } else {
     res.headers.emplace_back("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
   }

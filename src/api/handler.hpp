@@ -26,11 +26,12 @@
 
 namespace rifugio::api {
 
-/// Content-Security-Policy for HTML from the static folder: the app may load
-/// map tiles and styles over https, nothing may frame it.
+/// Content-Security-Policy for the app's HTML and scripts: everything comes
+/// from this deployment (it must work when the outside world is unreachable),
+/// nothing may frame it.
 inline constexpr std::string_view kDefaultCsp =
-    "default-src 'self'; img-src 'self' data: blob: https:; style-src 'self' 'unsafe-inline'; "
-    "connect-src 'self' https:; worker-src 'self' blob:; font-src 'self' https: data:; "
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+    "connect-src 'self'; worker-src 'self' blob:; font-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
 
 struct HandlerOptions {
