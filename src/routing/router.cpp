@@ -26,13 +26,15 @@ bool passes(const Shelter& s, const spatial::NearestQuery& q) {
 }
 
 /// Per-thread search state, reused across queries: entries are valid only
-/// where stamp == generation, so nothing is cleared between searches.
+/// where stamp == generation, so nothing is cleared between searches. The
+/// heap is keyed by dist + h (h: an A* lower bound of what is left, 0 for a
+/// plain Dijkstra); h is fixed per node, so a node's first pop is its best.
 struct Workspace {
   std::vector<std::uint32_t> dist;
   std::vector<NodeId> parent;
   std::vector<std::uint32_t> stamp;
   std::vector<std::uint32_t> settled;
-  std::vector<std::uint64_t> heap;  ///< (dist << 32 | node), min-heap
+  std::vector<std::uint64_t> heap;  ///< (key << 32 | node), min-heap
   std::uint32_t generation = 0;
 
   void begin(std::uint32_t n) {
@@ -47,22 +49,24 @@ struct Workspace {
     heap.clear();
   }
   [[nodiscard]] std::uint32_t get(NodeId n) const { return stamp[n] == generation ? dist[n] : kInf; }
-  void push(NodeId n, std::uint32_t d, NodeId from) {
+  void push(NodeId n, std::uint32_t d, NodeId from, std::uint32_t h = 0) {
     if (get(n) <= d) return;
     stamp[n] = generation, dist[n] = d, parent[n] = from;
-    heap.push_back(std::uint64_t{d} << 32 | n);
+    const std::uint64_t key = std::min<std::uint64_t>(std::uint64_t{d} + h, kInf - 1);
+    heap.push_back(key << 32 | n);
     std::push_heap(heap.begin(), heap.end(), std::greater<>());
   }
-  /// Pops the next node to settle; false when the heap is empty.
-  bool pop(NodeId& n, std::uint32_t& d) {
+  /// Pops the next node to settle, its distance and key; false when the heap is empty.
+  bool pop(NodeId& n, std::uint32_t& d, std::uint32_t& key) {
     while (!heap.empty()) {
       std::pop_heap(heap.begin(), heap.end(), std::greater<>());
       const std::uint64_t top = heap.back();
       heap.pop_back();
       n = static_cast<NodeId>(top & 0xFFFFFFFFu);
-      d = static_cast<std::uint32_t>(top >> 32);
-      if (settled[n] == generation || d != dist[n]) continue;
+      if (settled[n] == generation) continue;
       settled[n] = generation;
+      d = dist[n];
+      key = static_cast<std::uint32_t>(top >> 32);
       return true;
     }
     return false;
@@ -74,16 +78,31 @@ Workspace& workspace() {
   return w;
 }
 
-void seed(Workspace& w, const Snap& s) {
-  w.push(s.node_a, s.to_a_cm, kNoNode);
-  if (s.node_b != s.node_a) w.push(s.node_b, s.to_b_cm, kNoNode);
+/// A* lower bound in cm of the walk left from a node to `to`: 99% of the
+/// planar distance (which is within 0.5% of the ellipsoid's below ~50 km), so
+/// it never overestimates. None (0) without a target.
+struct Heuristic {
+  bool on = false;
+  FixedLocation to{};
+  double cos_lat = 1;
+  std::uint32_t operator()(const Graph& g, NodeId n) const {
+    if (!on) return 0;
+    const FixedLocation p = g.fixed_location_unchecked(n);
+    const double dx = (double(p.lon) - to.lon) * cos_lat, dy = double(p.lat) - to.lat;
+    return static_cast<std::uint32_t>(std::min(0.99 * std::sqrt(dx * dx + dy * dy) * kMetresPerFixed * 100.0, 4e9));
+  }
+};
+
+void seed(Workspace& w, const Graph& g, const Snap& s, const Heuristic& h) {
+  w.push(s.node_a, s.to_a_cm, kNoNode, h(g, s.node_a));
+  if (s.node_b != s.node_a) w.push(s.node_b, s.to_b_cm, kNoNode, h(g, s.node_b));
 }
 
-void relax(Workspace& w, const Graph& g, NodeId u, std::uint32_t du, std::uint32_t forbidden) {
+void relax(Workspace& w, const Graph& g, NodeId u, std::uint32_t du, std::uint32_t forbidden, const Heuristic& h) {
   for (const Edge& e : g.edges_unchecked(u)) {
     if (e.flags() & forbidden) continue;
     const std::uint64_t nd = std::uint64_t{du} + e.length_cm();
-    if (nd < kInf) w.push(e.target, static_cast<std::uint32_t>(nd), u);
+    if (nd < kInf && w.get(e.target) > nd) w.push(e.target, static_cast<std::uint32_t>(nd), u, h(g, e.target));
   }
 }
 
@@ -164,7 +183,13 @@ WalkAnswer search(const ShelterNodes& shelters, const WalkQuery& q, std::optiona
   a.basis = Basis::walking;
   a.origin_offset_m = snap->offset_m;
   const std::uint32_t k = only ? 1 : q.nearest.k;
-  if (k == 0) return a;
+  if (k == 0 || (only && !shelters.placed(*only))) return a;
+  // One target: A* towards it (the cos of the mean latitude, with the 1% margin, is safe below ~50 km).
+  Heuristic heuristic;
+  if (only) {
+    const Location t = *shelters.snapshot().by_id(*only)->location;
+    heuristic = {true, FixedLocation::from(t), std::cos((t.lat + q.nearest.origin.lat) / 2 * 3.14159265358979323846 / 180)};
+  }
 
   // Limit on the whole walk, metres.
   double limit_m = std::numeric_limits<double>::infinity();
@@ -205,19 +230,20 @@ WalkAnswer search(const ShelterNodes& shelters, const WalkQuery& q, std::optiona
 
   Workspace& w = workspace();
   w.begin(g.node_count());
-  seed(w, *snap);
+  seed(w, g, *snap, heuristic);
   const std::uint32_t forbidden = q.profile.step_free ? kEdgeNotStepFree : 0u;
   NodeId u;
-  std::uint32_t du;
-  while (w.pop(u, du)) {
+  std::uint32_t du, key;
+  while (w.pop(u, du, key)) {
     const double walked = a.origin_offset_m + du / 100.0;
-    if (walked > limit_m || walked > kth()) break;  // every later shelter is farther
+    const double bound = a.origin_offset_m + key / 100.0;  // no walk through u is shorter
+    if (bound > limit_m || bound > kth()) break;  // every later shelter is farther
     ++a.settled;
     for (const ShelterNode& sn : shelters.at(u)) {
       const double total = walked + sn.offset_m();
       if (wanted(sn, total)) offer({total, &sn});
     }
-    relax(w, g, u, du, forbidden);
+    relax(w, g, u, du, forbidden, heuristic);
   }
   for (const Found& f : found) {
     WalkRoute r{f.at->shelter, f.total_m, f.total_m / q.profile.speed_mps, {}};

@@ -105,6 +105,29 @@ TEST_F(Cli, NearestTextJsonAndTheHttpHandlerAgree) {
   EXPECT_EQ(cli["results"][0]["address"], "Storgata 1");
 }
 
+TEST_F(Cli, WalkingGraphBuildNearestAndServeAgree) {
+  EXPECT_EQ(run("nearest --lat 59.91 --lon 10.75 --by walking").code, 2) << "--by walking needs --graph";
+  RIFUGIO_REQUIRE_DATA(pbf, "osm-oslo/oslo-east-2019-10.osm.pbf");
+  const std::string graph = dir_.file("oslo.graph");
+  auto built = run("graph build -q '" + pbf.string() + "' -o '" + graph + "'");
+  ASSERT_EQ(built.code, 0) << built.out;
+  EXPECT_NE(built.out.find("nodes"), std::string::npos) << built.out;
+  ASSERT_EQ(run(import_args()).code, 0);
+  auto cli = run("nearest --lat 59.9139 --lon 10.7522 -k 2 --by walking --graph '" + graph + "' --json");
+  ASSERT_EQ(cli.code, 0) << cli.out;
+  auto j = nlohmann::json::parse(cli.out);
+  EXPECT_EQ(j["walk"]["basis"], "walking");
+  ASSERT_EQ(j["results"].size(), 2u);
+  EXPECT_GE(j["results"][0]["distance_m"].get<double>(), j["results"][0]["straight_distance_m"].get<double>());
+  auto http = run("serve --graph '" + graph + "' --request '/v1/nearest?lat=59.9139&lon=10.7522&k=2&by=walking'");
+  ASSERT_EQ(http.code, 0) << http.out;
+  EXPECT_EQ(nlohmann::json::parse(http.out.substr(http.out.find('{'))), j) << "one query path";
+  auto route = run("serve --graph '" + graph + "' --request '/v1/route?from=59.9139,10.7522&to=1'");
+  ASSERT_EQ(route.code, 0) << route.out;
+  EXPECT_EQ(nlohmann::json::parse(route.out.substr(route.out.find('{')))["route"]["type"], "LineString");
+  EXPECT_EQ(run("graph build '" + dir_.file("missing.pbf") + "' -o x.graph").code, 2);
+}
+
 TEST_F(Cli, ServeSigningKeyIsCreatedPrivateAndReused) {
   ASSERT_EQ(run(import_args()).code, 0);
   std::string key = dir_.file("keys/op.key");

@@ -134,6 +134,18 @@ TEST_F(Oslo, RoutesAreNeverShorterThanTheStraightLine) {
     EXPECT_GE(r.routes[0].distance_m, straight * (1 - 1e-9)) << "pair " << i;
     EXPECT_EQ(r.routes[0].path.front(), from);
     EXPECT_EQ(r.routes[0].path.back(), *to.location);
+    // route_to searches with A*: the first 40 against a plain Dijkstra over the whole graph.
+    if (routed <= 40) {
+      const auto snap = graph_->snap(from);
+      ASSERT_TRUE(snap);
+      const auto dist = distances_from(*graph_, *snap, false);
+      double best = INFINITY;
+      for (NodeId n = 0; n < graph_->node_count(); ++n)
+        for (const ShelterNode& sn : nodes->at(n))
+          if (sn.shelter->id == to.id && dist[n] != UINT32_MAX)
+            best = std::min(best, snap->offset_m + dist[n] / 100.0 + sn.offset_m());
+      EXPECT_NEAR(r.routes[0].distance_m, best, 0.05) << "pair " << i;
+    }
   }
   EXPECT_GT(routed, 80);
 }
