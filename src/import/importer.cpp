@@ -430,15 +430,13 @@ void within_file_checks(const std::vector<CheckRow>& rows, const ImportOptions& 
   }
 }
 
-bool same_for_import(const Shelter& a, const Shelter& b) {
-  for (auto f : kImportFields) {
-    Shelter x;
-    copy_field(x, a, f);
-    Shelter y;
-    copy_field(y, b, f);
-    if (!changed_fields(x, y).empty()) return false;
-  }
-  return true;
+// The import-owned fields in which two records differ.
+std::vector<std::string> import_differences(const Shelter& a, const Shelter& b) {
+  auto diff = changed_fields(a, b);
+  std::erase_if(diff, [](const std::string& f) {
+    return std::find(std::begin(kImportFields), std::end(kImportFields), f) == std::end(kImportFields);
+  });
+  return diff;
 }
 
 }  // namespace
@@ -666,13 +664,10 @@ ImportReport run_import(Store& store, const Mapping& m, const ImportOptions& opt
         continue;
       }
       Shelter merged = *target;
-      for (auto f : kImportFields) {
-        Shelter probe = merged;
-        copy_field(probe, in, f);
-        if (changed_fields(merged, probe).empty()) continue;
+      for (const auto& f : import_differences(merged, in)) {
         if (merged.is_manual(f) && !opt.overwrite_manual) {
           ++report.kept_manual;
-          issues.push_back({Severity::suspicious, row.file, row.record, in.keys[0].id, std::string(f),
+          issues.push_back({Severity::suspicious, row.file, row.record, in.keys[0].id, f,
                             "kept_manual_edit",
                             fmt::format("shelter {}: field '{}' was set by hand; the file's value was not applied (use --overwrite-manual)", merged.id, f)});
           continue;
@@ -683,7 +678,7 @@ ImportReport run_import(Store& store, const Mapping& m, const ImportOptions& opt
       merged.source = in.source;
       if (std::find(merged.keys.begin(), merged.keys.end(), in.keys[0]) == merged.keys.end())
         merged.keys.push_back(in.keys[0]);
-      if (same_for_import(merged, *target) && merged.keys == target->keys && !target->retired &&
+      if (import_differences(merged, *target).empty() && merged.keys == target->keys && !target->retired &&
           merged.source == target->source) {
         ++report.unchanged;
         continue;
