@@ -16,7 +16,7 @@ PACKAGES := build-essential cmake ninja-build pkg-config git \
   libfmt-dev nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev \
   libgeographiclib-dev time \
   libosmium2-dev libprotozero-dev libbz2-dev libexpat1-dev \
-  postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting osm2pgrouting osmium-tool \
+  postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting osm2pgrouting osmium-tool tilemaker \
   chromium
 # Node.js and npm: Debian's packages only when no node is installed already.
 NODE_PACKAGES := nodejs npm

@@ -3,13 +3,14 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "api/gzip.hpp"
 #include "api/nearest_json.hpp"
-#include "api/walk.hpp"
 #include "api/ogc.hpp"
 #include "api/params.hpp"
+#include "api/walk.hpp"
 
 namespace rifugio::api {
 
@@ -51,6 +52,7 @@ Route match(std::string_view path, std::string_view& rest) {
   if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
   if (path == "/v1/nearest") return Route::nearest;
   if (path == "/v1/route") return Route::route;
+  if (path.starts_with("/tiles/")) return Route::tiles;
   if (path == "/v1/snapshot") return Route::snapshot;
   if (path == "/v1/snapshot/key") return Route::snapshot_key;
   if (path == "/healthz") return Route::healthz;
@@ -113,6 +115,44 @@ std::string base_url(const Request& req, const HandlerOptions& opts) {
 Handler::Handler(const spatial::SnapshotHolder& holder, HandlerOptions opts)
     : holder_(holder), opts_(std::move(opts)), static_(opts_.static_dir) {}
 
+/// /tiles/style.json and /tiles/{z}/{x}/{y}.pbf from the MBTiles file.
+Response Handler::base_map(const Request& req, std::string_view path, const std::string& base) const {
+  if (!opts_.tiles)
+    throw ApiError(ErrorCode::not_found, "no base map on this server (rifugio serve --tiles FILE.mbtiles)");
+  if (path == "/tiles/style.json") {
+    std::string style = opts_.tiles_style;
+    for (std::size_t at; (at = style.find("{base}")) != std::string::npos;) style.replace(at, 6, base);
+    Response r;
+    r.headers = {{"Content-Type", "application/json"}, {"Cache-Control", "no-cache"}};
+    r.body = std::move(style);
+    return r;
+  }
+  int z = -1;
+  long x = -1, y = -1;
+  char tail[8] = {};
+  const std::string p(path);
+  if (std::sscanf(p.c_str(), "/tiles/%d/%ld/%ld.%7s", &z, &x, &y, tail) != 4 || std::string_view(tail) != "pbf" ||
+      p != fmt::format("/tiles/{}/{}/{}.pbf", z, x, y))
+    throw ApiError(ErrorCode::not_found, fmt::format("no resource at {}; tiles are /tiles/{{z}}/{{x}}/{{y}}.pbf", path));
+  Response r;
+  auto tile = opts_.tiles->tile(z, x, y);
+  if (!tile) {  // outside the extract: an empty tile, not an error
+    r.status = 204;
+    r.headers = {{"Cache-Control", "public, max-age=3600"}};
+    return r;
+  }
+  r.headers = {{"Content-Type", "application/vnd.mapbox-vector-tile"}, {"Cache-Control", "public, max-age=3600"}};
+  auto ae = req.header("Accept-Encoding");
+  if (ae && accepts_gzip(*ae)) {  // stored gzip-compressed by tilemaker
+    r.body = std::move(*tile);
+    r.headers.emplace_back("Content-Encoding", "gzip");
+  } else {
+    r.body = gzip_decompress(*tile);
+  }
+  r.headers.emplace_back("Vary", "Accept-Encoding");
+  return r;
+}
+
 Response Handler::handle(const Request& req) const {
   auto t0 = Clock::now();
   Route route = Route::not_found;
@@ -141,7 +181,8 @@ Response Handler::dispatch(const Request& req, Route& route) const {
   Target t = parse_target(req.target);
   std::string_view rest;
   route = match(t.path, rest);
-  bool api_path = t.path.starts_with("/v1/") || t.path == "/v1" || t.path.starts_with("/ogc/");
+  bool api_path = t.path.starts_with("/v1/") || t.path == "/v1" || t.path.starts_with("/ogc/") ||
+                  t.path.starts_with("/tiles/");
   if (route == Route::not_found && static_.enabled() && !api_path) route = Route::static_file;
 
   if (route == Route::not_found) {
@@ -229,6 +270,8 @@ Response Handler::dispatch(const Request& req, Route& route) const {
       if (!s) throw ApiError(ErrorCode::not_found, fmt::format("no shelter with id '{}'", rest));
       return json_response(ogc::item(base, *s), ogc::kGeoJson);
     }
+    case Route::tiles:
+      return base_map(req, t.path, base);
     case Route::static_file: {
       auto r = static_.serve(t.path);
       if (!r) {

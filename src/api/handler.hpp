@@ -22,6 +22,7 @@
 #include "api/signing.hpp"
 #include "api/static_files.hpp"
 #include "routing/router.hpp"
+#include "tiles/mbtiles.hpp"
 #include "spatial/snapshot.hpp"
 
 namespace rifugio::api {
@@ -55,6 +56,12 @@ struct HandlerOptions {
   /// /v1/route. DEFAULT: none = both answer by straight line, marked
   /// walk.fallback = "no_graph".
   std::shared_ptr<const routing::ShelterNodeCache> walking;
+  /// Base-map vector tiles (rifugio serve --tiles FILE.mbtiles) served at
+  /// /tiles/{z}/{x}/{y}.pbf. DEFAULT: none = /tiles/* answers 404.
+  std::shared_ptr<const tiles::MbTiles> tiles;
+  /// The MapLibre style served at /tiles/style.json; "{base}" is replaced by
+  /// the base URL. DEFAULT: "" (with tiles: src/tiles/resources/style.json, loaded by the CLI).
+  std::string tiles_style;
 };
 
 class Handler {
@@ -76,6 +83,7 @@ class Handler {
   Response dispatch(const Request& req, Route& route) const;
   void finish(const Request& req, Response& res) const;
   Response offline_snapshot(const Request& req) const;
+  Response base_map(const Request& req, std::string_view path, const std::string& base) const;
   /// The signed document of the current snapshot: built on the first request
   /// of a revision (by one thread; others keep sending the previous revision
   /// meanwhile, or wait when there is none), then shared by every thread.

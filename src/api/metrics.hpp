@@ -34,6 +34,7 @@ enum class Route : std::uint8_t {
   readyz,
   metrics,
   static_file,
+  tiles,       ///< /tiles/style.json and /tiles/{z}/{x}/{y}.pbf (base map)
   preflight,   ///< OPTIONS
   not_found,   ///< no route matched
   rejected,    ///< refused by the transport before routing (414, 431, 413, 408, 400)

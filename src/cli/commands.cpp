@@ -19,6 +19,8 @@
 #include "import/importer.hpp"
 #include "routing/graph_builder.hpp"
 #include "routing/router.hpp"
+#include "tiles/mbtiles.hpp"
+#include "tiles/tilemaker.hpp"
 #include "spatial/snapshot.hpp"
 #include "storage/store.hpp"
 
@@ -287,6 +289,14 @@ int cmd_graph_build(const Options& o) {
   return 0;
 }
 
+int cmd_tiles_build(const Options& o) {
+  tiles::build_tiles(o.tiles.input, o.tiles.output, {.quiet = o.tiles.quiet});
+  auto mb = tiles::MbTiles::open(o.tiles.output);
+  fmt::print("{}: zoom {}..{}, {:.1f} MB\n", o.tiles.output, mb->metadata("minzoom"), mb->metadata("maxzoom"),
+             std::filesystem::file_size(o.tiles.output) / 1e6);
+  return 0;
+}
+
 // Serves until SIGINT/SIGTERM. A watcher rebuilds the snapshot within a
 // second of any commit to the store, from this process or another (an
 // import, `rifugio edit`), and swaps it in; readers never wait.
@@ -302,6 +312,13 @@ int cmd_serve(const Options& o) {
     fmt::print(stderr, "rifugio: walking graph {} ({} nodes, {:.1f} MB, from {})\n", o.serve.graph,
                graph->node_count(), graph->info().file_bytes / 1e6, graph->info().source);
     opts.handler.walking = std::make_shared<const routing::ShelterNodeCache>(std::move(graph));
+  }
+  if (!o.serve.tiles.empty()) {
+    opts.handler.tiles = tiles::MbTiles::open(o.serve.tiles);
+    const auto style_path = std::filesystem::path(tiles::resources_dir()) / "style.json";
+    std::ifstream style(style_path);
+    if (!style) throw InputError(fmt::format("{}: the base-map style is missing", style_path.string()));
+    opts.handler.tiles_style.assign(std::istreambuf_iterator<char>(style), {});
   }
   // The offline snapshot's signing key: never printed, only its path and public half.
   auto key_path = !o.serve.signing_key.empty()
@@ -367,6 +384,7 @@ int run(const Options& o) {
   if (o.command == "nearest") return cmd_nearest(o);
   if (o.command == "serve") return cmd_serve(o);
   if (o.command == "graph build") return cmd_graph_build(o);
+  if (o.command == "tiles build") return cmd_tiles_build(o);
   throw UsageError(fmt::format("command '{}' is not available in this build", o.command));
 }
 

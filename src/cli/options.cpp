@@ -69,12 +69,21 @@ Options parse_options(int argc, const char* const* argv) {
   nearest->add_option("--within", o.nearest.within_s, "Only shelters reachable on foot in this many seconds")->check(CLI::Range(1.0, 86400.0));
   nearest->add_option("--speed", o.nearest.speed_kmh, "Walking speed, km/h")->check(CLI::Range(1.0, 20.0))->capture_default_str();
 
-  auto* graph = app.add_subcommand("graph", "The walking graph");
-  graph->require_subcommand(1, 1);
-  auto* graph_build = graph->add_subcommand("build", "Build a walking graph file from an OSM extract (libosmium)");
-  graph_build->add_option("extract", o.graph.input, "OSM extract, e.g. oslo.osm.pbf")->required()->check(CLI::ExistingFile);
-  graph_build->add_option("-o,--output", o.graph.output, "Graph file to write")->required();
-  graph_build->add_flag("-q,--quiet", o.graph.quiet, "No progress bar");
+  // `graph build` and `tiles build`: EXTRACT -o FILE [-q].
+  auto add_build = [&app](const char* name, const char* about, const char* build_about, GraphArgs& args,
+                          const char* output, const char* quiet) {
+    auto* group = app.add_subcommand(name, about);
+    group->require_subcommand(1, 1);
+    auto* build = group->add_subcommand("build", build_about);
+    build->add_option("extract", args.input, "OSM extract, e.g. oslo.osm.pbf")->required()->check(CLI::ExistingFile);
+    build->add_option("-o,--output", args.output, output)->required();
+    build->add_flag("-q,--quiet", args.quiet, quiet);
+    return group;
+  };
+  auto* graph = add_build("graph", "The walking graph", "Build a walking graph file from an OSM extract (libosmium)",
+                          o.graph, "Graph file to write", "No progress bar");
+  auto* tiles = add_build("tiles", "The base map", "Build base-map vector tiles (MBTiles) from an OSM extract with tilemaker",
+                          o.tiles, "MBTiles file to write (*.mbtiles)", "Hide tilemaker's output");
 
   auto* stats = app.add_subcommand("stats", "Counts by source, country, status; capacity totals");
   stats->add_flag("--json", o.json, "JSON");
@@ -95,6 +104,7 @@ Options parse_options(int argc, const char* const* argv) {
   serve->add_option("--threads", o.serve.threads, "Worker threads (0 = one per core)")->capture_default_str();
   serve->add_option("--static", o.serve.static_dir, "Folder with the built web app (web/dist)");
   serve->add_option("--signing-key", o.serve.signing_key, "Ed25519 key file signing /v1/snapshot, created (mode 0600) when missing (default: signing.key next to the database)");
+  serve->add_option("--tiles", o.serve.tiles, "Base-map MBTiles (rifugio tiles build) served at /tiles/")->check(CLI::ExistingFile);
   serve->add_option("--graph", o.serve.graph, "Walking graph file (rifugio graph build) for by=walking and /v1/route")->check(CLI::ExistingFile);
   serve->add_option("--request", o.serve.request, "Answer one GET request, e.g. '/v1/nearest?lat=59.91&lon=10.75', print the body and exit");
 
@@ -111,6 +121,7 @@ Options parse_options(int argc, const char* const* argv) {
   }
   o.command = app.get_subcommands().front()->get_name();
   if (o.command == "graph") o.command += " " + graph->get_subcommands().front()->get_name();
+  if (o.command == "tiles") o.command += " " + tiles->get_subcommands().front()->get_name();
   if (o.nearest.by == "walking" && o.command == "nearest" && o.nearest.graph.empty())
     throw UsageError("--by walking needs --graph FILE (build one with `rifugio graph build EXTRACT -o FILE`)");
   return o;

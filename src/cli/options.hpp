@@ -44,7 +44,7 @@ struct NearestArgs {
   double speed_kmh = 5.0;            ///< walking speed
 };
 
-/// rifugio graph build EXTRACT -o FILE
+/// rifugio graph build EXTRACT -o FILE, rifugio tiles build EXTRACT -o FILE
 struct GraphArgs {
   std::string input;   ///< OSM extract: .osm.pbf, .osm, .osm.bz2 ...
   std::string output;  ///< graph file to write
@@ -62,15 +62,18 @@ struct ServeArgs {
   std::string signing_key;
   /// Walking graph for /v1/nearest?by=walking and /v1/route. DEFAULT: none.
   std::string graph;
+  /// Base-map MBTiles (rifugio tiles build) served at /tiles/. DEFAULT: none.
+  std::string tiles;
 };
 
 struct Options {
-  std::string command;  ///< import, export, list, show, nearest, stats, edit, audit, serve, "graph build"
+  std::string command;  ///< import, export, list, show, nearest, stats, edit, audit, serve, "graph build", "tiles build"
   std::string db;       ///< DEFAULT: $RIFUGIO_DB or var/rifugio.db
   ImportArgs import;
   NearestArgs nearest;
   ServeArgs serve;
   GraphArgs graph;
+  GraphArgs tiles;
   // export
   std::string format = "geojson";  ///< geojson | csv
   std::string output;              ///< "" = standard output
