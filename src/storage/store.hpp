@@ -67,6 +67,36 @@ struct AuditQuery {
   std::size_t limit = 100;
 };
 
+/// What an account may do. admin: everything; editor: shelters of its region
+/// (create, update, retire, status, audit); warden: the status of its shelters.
+enum class Role { admin, editor, warden };
+std::string_view to_string(Role);
+std::optional<Role> parse_role(std::string_view);
+
+/// An account of a person who changes the register (never a citizen).
+struct User {
+  std::string name;  ///< unique; the actor in the audit log
+  Role role = Role::warden;
+  /// Editor's region: shelters whose country (ISO alpha-2) and, when set,
+  /// municipality (exact match) are these. "" = not restricted by that field;
+  /// an editor has at least one of them.
+  std::string country;
+  std::string municipality;
+  std::vector<ShelterId> shelters;  ///< warden: the shelters it answers for
+  UnixTime created = 0;
+};
+
+/// A stored API token: only its argon2id hash (libsodium crypto_pwhash_str),
+/// looked up by a public id that is part of the token ("rf_<id>_<secret>").
+struct ApiToken {
+  std::string id;    ///< public, non-secret (16 hex digits)
+  std::string user;  ///< User::name
+  std::string hash;  ///< crypto_pwhash_str of the whole token
+  UnixTime created = 0;
+  UnixTime expires = 0;  ///< 0 = never
+  UnixTime revoked = 0;  ///< 0 = not revoked
+};
+
 /// An open write transaction (BEGIN IMMEDIATE): apply changes one by one,
 /// then commit(). Destroying it without commit() rolls everything back.
 class Transaction {
@@ -95,6 +125,16 @@ class Store {
   /// NotFound for an unknown id, StoreError on failure; nothing is written then.
   CommitResult commit(const ChangeSet& changes);
   virtual std::vector<AuditEntry> audit(const AuditQuery& q) = 0;
+
+  // Accounts (see storage/accounts.hpp for issuing and checking tokens).
+  /// @throws Conflict when the name is taken, InputError when invalid.
+  virtual void add_user(const User& user) = 0;
+  virtual std::optional<User> user(const std::string& name) = 0;
+  /// @throws NotFound for an unknown user, Conflict for a duplicate id.
+  virtual void add_token(const ApiToken& token) = 0;
+  virtual std::optional<ApiToken> token(const std::string& id) = 0;
+  /// Mark revoked at `when` (kept for the record). @throws NotFound.
+  virtual void revoke_token(const std::string& id, UnixTime when) = 0;
 };
 
 /// Open a store: a file path (SQLite, created if missing). @throws StoreError.

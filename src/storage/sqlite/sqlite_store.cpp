@@ -54,6 +54,26 @@ CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
 CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )sql",
+    // 2: accounts and API tokens (argon2id hashes only).
+    R"sql(
+CREATE TABLE users (
+  name TEXT PRIMARY KEY CHECK (length(name) > 0),
+  role TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'warden')),
+  country TEXT NOT NULL, municipality TEXT NOT NULL,
+  created INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE user_shelters (
+  user_name TEXT NOT NULL REFERENCES users(name),
+  shelter_id INTEGER NOT NULL REFERENCES shelters(id),
+  PRIMARY KEY (user_name, shelter_id)
+) WITHOUT ROWID;
+CREATE TABLE api_tokens (
+  id TEXT PRIMARY KEY,
+  user_name TEXT NOT NULL REFERENCES users(name),
+  hash TEXT NOT NULL,
+  created INTEGER NOT NULL, expires INTEGER NOT NULL, revoked INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 
 class Stmt {
@@ -318,6 +338,76 @@ std::vector<AuditEntry> SqliteStore::audit(const AuditQuery& aq) {
     out.push_back(std::move(e));
   }
   return out;
+}
+
+void SqliteStore::add_user(const User& u) {
+  if (u.name.empty()) throw InputError("user: the name is empty");
+  if (u.role == Role::editor && u.country.empty() && u.municipality.empty())
+    throw InputError(fmt::format("user {}: an editor needs a region (a country and/or a municipality)", u.name));
+  if (u.role == Role::warden && u.shelters.empty())
+    throw InputError(fmt::format("user {}: a warden needs at least one shelter", u.name));
+  exec(db_, "BEGIN IMMEDIATE");
+  try {
+    Stmt q(db_, "INSERT INTO users (name, role, country, municipality, created) VALUES (?, ?, ?, ?, ?)");
+    q.bind(u.name).bind(to_string(u.role)).bind(u.country).bind(u.municipality).bind(now_utc());
+    if (int rc = q.try_run(); rc != SQLITE_DONE) {
+      if (rc == SQLITE_CONSTRAINT) throw Conflict(fmt::format("user {} already exists", u.name));
+      throw StoreError(fmt::format("sqlite: {}", sqlite3_errmsg(db_)));
+    }
+    Stmt s(db_, "INSERT INTO user_shelters (user_name, shelter_id) VALUES (?, ?)");
+    for (ShelterId id : u.shelters) {
+      s.reset().bind(u.name).bind(id);
+      if (int rc = s.try_run(); rc != SQLITE_DONE) {
+        if (rc == SQLITE_CONSTRAINT) throw NotFound(fmt::format("user {}: shelter {} does not exist", u.name, id));
+        throw StoreError(fmt::format("sqlite: {}", sqlite3_errmsg(db_)));
+      }
+    }
+    exec(db_, "COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+std::optional<User> SqliteStore::user(const std::string& name) {
+  Stmt q(db_, "SELECT name, role, country, municipality, created FROM users WHERE name = ?");
+  q.bind(name);
+  if (!q.step()) return std::nullopt;
+  User u;
+  u.name = q.text(0);
+  u.role = parse_role(q.text(1)).value_or(Role::warden);
+  u.country = q.text(2);
+  u.municipality = q.text(3);
+  u.created = q.i64(4);
+  Stmt s(db_, "SELECT shelter_id FROM user_shelters WHERE user_name = ? ORDER BY shelter_id");
+  s.bind(name);
+  while (s.step()) u.shelters.push_back(s.i64(0));
+  return u;
+}
+
+void SqliteStore::add_token(const ApiToken& t) {
+  Stmt q(db_, "INSERT INTO api_tokens (id, user_name, hash, created, expires, revoked) VALUES (?, ?, ?, ?, ?, ?)");
+  q.bind(t.id).bind(t.user).bind(t.hash).bind(t.created).bind(t.expires).bind(t.revoked);
+  if (int rc = q.try_run(); rc != SQLITE_DONE) {
+    if (rc == SQLITE_CONSTRAINT) {
+      if (!user(t.user)) throw NotFound(fmt::format("user {} does not exist", t.user));
+      throw Conflict(fmt::format("token id {} is taken", t.id));
+    }
+    throw StoreError(fmt::format("sqlite: {}", sqlite3_errmsg(db_)));
+  }
+}
+
+std::optional<ApiToken> SqliteStore::token(const std::string& id) {
+  Stmt q(db_, "SELECT id, user_name, hash, created, expires, revoked FROM api_tokens WHERE id = ?");
+  q.bind(id);
+  if (!q.step()) return std::nullopt;
+  return ApiToken{q.text(0), q.text(1), q.text(2), q.i64(3), q.i64(4), q.i64(5)};
+}
+
+void SqliteStore::revoke_token(const std::string& id, UnixTime when) {
+  Stmt q(db_, "UPDATE api_tokens SET revoked = ? WHERE id = ? AND revoked = 0");
+  q.bind(when).bind(id).run();
+  if (sqlite3_changes(db_) == 0 && !token(id)) throw NotFound(fmt::format("token {} does not exist", id));
 }
 
 // One write transaction. Statements are prepared once and reused for every

@@ -25,6 +25,11 @@ class SqliteStore final : public Store {
   std::unique_ptr<Transaction> begin(const std::string& actor, const std::string& reason,
                                      bool manual) override;
   std::vector<AuditEntry> audit(const AuditQuery& q) override;
+  void add_user(const User& user) override;
+  std::optional<User> user(const std::string& name) override;
+  void add_token(const ApiToken& token) override;
+  std::optional<ApiToken> token(const std::string& id) override;
+  void revoke_token(const std::string& id, UnixTime when) override;
 
   /// The schema version this build writes.
   static int schema_version();
