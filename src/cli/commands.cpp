@@ -22,6 +22,7 @@
 #include "tiles/mbtiles.hpp"
 #include "tiles/tilemaker.hpp"
 #include "spatial/snapshot.hpp"
+#include "storage/accounts.hpp"
 #include "storage/store.hpp"
 
 namespace rifugio::cli {
@@ -187,6 +188,39 @@ int cmd_audit(const Options& o) {
   for (auto& e : store->audit(q))
     fmt::print("{} r{} {} {} shelter {} by {}: {}\n  before {}\n  after  {}\n", e.seq, e.revision,
                format_time(e.time), e.op, e.shelter, e.actor, e.reason, e.before.dump(), e.after.dump());
+  return 0;
+}
+
+int cmd_user_add(const Options& o) {
+  auto store = open(o);
+  const auto& a = o.account;
+  User u{.name = a.name, .role = parse_role(a.role).value_or(Role::warden), .country = a.country,
+         .municipality = a.municipality};
+  u.shelters.assign(a.shelters.begin(), a.shelters.end());
+  if (!u.country.empty()) {
+    Shelter probe;  // the same check as a shelter's country
+    set_field(probe, "country", u.country);
+  }
+  store->add_user(u);
+  fmt::print("user {} added ({})\n", u.name, a.role);
+  return 0;
+}
+
+// The token goes to standard output alone (for scripts); the rest to stderr.
+int cmd_token_create(const Options& o) {
+  auto store = open(o);
+  auto issued = issue_token(*store, o.account.name, o.account.expires_days, now_utc());
+  std::cout << issued.token << '\n';
+  fmt::print(stderr, "token {} for {} {}; it is shown only now\n", issued.record.id, issued.record.user,
+             issued.record.expires ? "expires " + format_time(issued.record.expires) : "does not expire");
+  return 0;
+}
+
+int cmd_token_revoke(const Options& o) {
+  auto store = open(o);
+  std::string id = token_id(o.account.token_id).value_or(o.account.token_id);
+  store->revoke_token(id, now_utc());
+  fmt::print("token {} revoked\n", id);
   return 0;
 }
 
@@ -385,6 +419,9 @@ int run(const Options& o) {
   if (o.command == "serve") return cmd_serve(o);
   if (o.command == "graph build") return cmd_graph_build(o);
   if (o.command == "tiles build") return cmd_tiles_build(o);
+  if (o.command == "user add") return cmd_user_add(o);
+  if (o.command == "token create") return cmd_token_create(o);
+  if (o.command == "token revoke") return cmd_token_revoke(o);
   throw UsageError(fmt::format("command '{}' is not available in this build", o.command));
 }
 

@@ -85,6 +85,24 @@ Options parse_options(int argc, const char* const* argv) {
   auto* tiles = add_build("tiles", "The base map", "Build base-map vector tiles (MBTiles) from an OSM extract with tilemaker",
                           o.tiles, "MBTiles file to write (*.mbtiles)", "Hide tilemaker's output");
 
+  auto* user = app.add_subcommand("user", "Accounts of people who change the register");
+  user->require_subcommand(1, 1);
+  auto* user_add = user->add_subcommand("add", "Add an account: admin, editor (a region) or warden (named shelters)");
+  user_add->add_option("name", o.account.name, "User name, the actor in the audit log")->required();
+  user_add->add_option("--role", o.account.role, "admin, editor or warden")
+      ->required()->check(CLI::IsMember({"admin", "editor", "warden"}));
+  user_add->add_option("--country", o.account.country, "Editor's region: ISO 3166-1 alpha-2 code, e.g. NO");
+  user_add->add_option("--municipality", o.account.municipality, "Editor's region: municipality, exact name");
+  user_add->add_option("--shelter", o.account.shelters, "Warden's shelter id (repeat for several)");
+  auto* token = app.add_subcommand("token", "API tokens (bearer tokens of the write API)");
+  token->require_subcommand(1, 1);
+  auto* token_create = token->add_subcommand("create", "Create a token for a user and print it once");
+  token_create->add_option("name", o.account.name, "User name")->required();
+  token_create->add_option("--expires-days", o.account.expires_days, "Days until it expires (0 = never)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  auto* token_revoke = token->add_subcommand("revoke", "Revoke a token by its public id");
+  token_revoke->add_option("id", o.account.token_id, "Token id: the 16 hex digits after rf_, or the whole token")->required();
+
   auto* stats = app.add_subcommand("stats", "Counts by source, country, status; capacity totals");
   stats->add_flag("--json", o.json, "JSON");
 
@@ -122,6 +140,17 @@ Options parse_options(int argc, const char* const* argv) {
   o.command = app.get_subcommands().front()->get_name();
   if (o.command == "graph") o.command += " " + graph->get_subcommands().front()->get_name();
   if (o.command == "tiles") o.command += " " + tiles->get_subcommands().front()->get_name();
+  if (o.command == "user") o.command += " " + user->get_subcommands().front()->get_name();
+  if (o.command == "token") o.command += " " + token->get_subcommands().front()->get_name();
+  if (o.command == "user add") {
+    if (o.account.role == "editor" && o.account.country.empty() && o.account.municipality.empty())
+      throw UsageError("an editor needs a region: --country CODE and/or --municipality NAME");
+    if (o.account.role == "warden" && o.account.shelters.empty())
+      throw UsageError("a warden needs at least one --shelter ID");
+    if (o.account.role != "editor" && (!o.account.country.empty() || !o.account.municipality.empty()))
+      throw UsageError("--country and --municipality are for editors");
+    if (o.account.role != "warden" && !o.account.shelters.empty()) throw UsageError("--shelter is for wardens");
+  }
   if (o.nearest.by == "walking" && o.command == "nearest" && o.nearest.graph.empty())
     throw UsageError("--by walking needs --graph FILE (build one with `rifugio graph build EXTRACT -o FILE`)");
   return o;

@@ -188,5 +188,53 @@ TEST_F(Cli, ExportsThatGdalReadsBack) {
   }
 }
 
+TEST_F(Cli, UsersAndTokens) {
+  ASSERT_EQ(run(import_args()).code, 0);
+  EXPECT_EQ(run("user add root --role admin").code, 0);
+  auto ed = run("user add ed --role editor --country NO --municipality Oslo");
+  EXPECT_EQ(ed.code, 0) << ed.out;
+  EXPECT_EQ(run("user add ola --role warden --shelter 1 --shelter 2").code, 0);
+  EXPECT_EQ(run("user add ed --role admin").code, 5) << "a taken name is a conflict";
+  EXPECT_EQ(run("user add x --role editor").code, 2) << "an editor needs a region";
+  EXPECT_EQ(run("user add x --role warden").code, 2) << "a warden needs a shelter";
+  EXPECT_EQ(run("user add x --role king").code, 2);
+  EXPECT_EQ(run("user add x --role editor --country norway").code, 1);
+  EXPECT_EQ(run("user add x --role warden --shelter 999").code, 3);
+
+  // The token alone on stdout, shown once; stored only as a hash.
+  std::string cmd = test::binary_dir() + "/src/cli/rifugio --db '" + dir_.file("r.db") +
+                    "' token create ed --expires-days 30 2>/dev/null";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::array<char, 256> buf{};
+  std::string token;
+  while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) token.append(buf.data(), n);
+  ASSERT_EQ(pclose(p), 0);
+  ASSERT_TRUE(token.ends_with("\n"));
+  token.pop_back();
+  ASSERT_TRUE(token.starts_with("rf_")) << token;
+  const std::string id = token.substr(3, 16);
+  {
+    std::ifstream db(dir_.file("r.db"), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(db)), {});
+    std::ifstream wal(dir_.file("r.db-wal"), std::ios::binary);
+    bytes.append(std::istreambuf_iterator<char>(wal), {});
+    EXPECT_EQ(bytes.find(token.substr(20)), std::string::npos) << "the secret is on disk";
+    EXPECT_NE(bytes.find(id), std::string::npos);
+  }
+  auto again = run("token create ed");
+  EXPECT_EQ(again.code, 0);
+  EXPECT_NE(again.out.find("does not expire"), std::string::npos) << again.out;
+  EXPECT_EQ(again.out.find(token), std::string::npos);
+  EXPECT_EQ(run("token create nobody").code, 3);
+  EXPECT_EQ(run("token create ed --expires-days -1").code, 2);
+
+  auto revoked = run("token revoke " + id);
+  EXPECT_EQ(revoked.code, 0) << revoked.out;
+  EXPECT_NE(revoked.out.find("token " + id + " revoked"), std::string::npos) << revoked.out;
+  EXPECT_EQ(revoked.out.find(token.substr(20)), std::string::npos);
+  EXPECT_EQ(run("token revoke '" + token + "'").code, 0) << "the whole token names it too";
+  EXPECT_EQ(run("token revoke 0000000000000000").code, 3);
+}
+
 }  // namespace
 }  // namespace rifugio
