@@ -33,6 +33,17 @@ export interface DataState {
 export interface Answer {
   hits: Hit[];
   source: 'server' | 'local';
+  /** 'walking': distances and times walked along streets; 'straight-line': estimates. */
+  basis: 'walking' | 'straight-line';
+  /** A warning time was given and no shelter can be reached in it (the hits are then the nearest anyway). */
+  noneInReach: boolean;
+}
+
+/** What the server says about how it computed an answer. */
+interface ServerAnswer {
+  results: ServerHit[];
+  walk?: { basis?: string; fallback?: string };
+  none_in_reach?: boolean;
 }
 
 const SNAPSHOT_KEY = 'snapshot';
@@ -73,6 +84,8 @@ interface ServerHit {
   distance_m: number;
   bearing_deg: number;
   walk_s: number;
+  straight_distance_m?: number;
+  route?: { type: 'LineString'; coordinates: [number, number][] } | null;
   capacity: number | null;
   status: Status;
   step_free: StepFree;
@@ -81,8 +94,9 @@ interface ServerHit {
 }
 
 /** The /v1/nearest query string for an origin and the filters. */
-export function nearestQuery(lon: number, lat: number, k: number, f: Filters): string {
-  const p = new URLSearchParams({ lat: lat.toFixed(6), lon: lon.toFixed(6), k: String(k) });
+export function nearestQuery(lon: number, lat: number, k: number, f: Filters, withinS?: number): string {
+  const p = new URLSearchParams({ lat: lat.toFixed(6), lon: lon.toFixed(6), k: String(k), by: 'walking' });
+  if (withinS) p.set('within', String(Math.round(withinS)));
   if (f.open) p.set('open', 'true');
   if (f.room) p.set('min_free', '1');
   if (f.stepFree) p.set('step_free', 'true');
@@ -108,7 +122,17 @@ export function fromServer(results: ServerHit[]): Hit[] {
       distance_m: r.distance_m,
       bearing_deg: r.bearing_deg,
       walk_s: r.walk_s,
+      ...(r.route?.coordinates?.length ? { route: r.route.coordinates } : {}),
+      ...(r.straight_distance_m !== undefined ? { straight_m: r.straight_distance_m } : {}),
     }));
+}
+
+/**
+ * Offline: no shelter within the warning time by the straight-line walking
+ * estimate (a lower bound of the real walk, so "none" is certain).
+ */
+export function localNoneInReach(hits: Hit[], withinS?: number): boolean {
+  return !!withinS && hits.every((h) => h.walk_s > withinS);
 }
 
 export class RegisterData {
@@ -194,26 +218,41 @@ export class RegisterData {
     this.set({ ready: true, refused: false, revision: r.revision, generated: r.generated, count: r.count, checkedAt: now });
   }
 
-  /** The k nearest: from the server if it answers in time, else from the device. */
-  async nearest(lon: number, lat: number, k: number, filters: Filters): Promise<Answer> {
+  private async ask(url: string): Promise<ServerAnswer | null> {
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(), SERVER_TIMEOUT_MS);
+    try {
+      const res = await fetch(url, { signal: ctl.signal, cache: 'no-store' });
+      return res.ok ? ((await res.json()) as ServerAnswer) : null;
+    } catch {
+      return null;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * The k nearest on foot: from the server if it answers in time, else from the
+   * device (straight line). With a warning time `withinS`, says whether any
+   * shelter can be reached in it; when none can, the hits are the nearest anyway.
+   */
+  async nearest(lon: number, lat: number, k: number, filters: Filters, withinS?: number): Promise<Answer> {
     if (navigator.onLine !== false) {
-      const ctl = new AbortController();
-      const timer = setTimeout(() => ctl.abort(), SERVER_TIMEOUT_MS);
-      try {
-        const res = await fetch(nearestQuery(lon, lat, k, filters), { signal: ctl.signal, cache: 'no-store' });
-        if (res.ok) {
-          const body = (await res.json()) as { results: ServerHit[] };
-          return { hits: fromServer(body.results), source: 'server' };
-        }
-      } catch {
-        // fall through to the device
-      } finally {
-        clearTimeout(timer);
+      let body = await this.ask(nearestQuery(lon, lat, k, filters, withinS));
+      let noneInReach = false;
+      if (body?.none_in_reach) {
+        noneInReach = true;
+        body = await this.ask(nearestQuery(lon, lat, k, filters));
+      }
+      if (body) {
+        const basis = body.walk?.basis === 'walking' ? 'walking' : 'straight-line';
+        return { hits: fromServer(body.results), source: 'server', basis, noneInReach };
       }
     }
     if (!this.state.ready) throw new Error('no-data');
     const res = await this.worker.call({ type: 'nearest', lon, lat, k, filters });
-    return { hits: res.type === 'nearest' ? res.hits : [], source: 'local' };
+    const hits = res.type === 'nearest' ? res.hits : [];
+    return { hits, source: 'local', basis: 'straight-line', noneInReach: localNoneInReach(hits, withinS) };
   }
 
   async search(query: string, limit = 8): Promise<SearchHit[]> {

@@ -14,6 +14,8 @@ import { renderGuide } from './ui/guide';
 
 const K = 5;
 const LANG_KEY = 'rifugio.lang';
+/** The local warning time in minutes, as the user set it (none by default). */
+const WARNING_KEY = 'rifugio.warning_min';
 
 interface Origin {
   lon: number;
@@ -67,6 +69,46 @@ function renderDataStatus(s: DataState = data.state): void {
   document.body.dataset.snapshot = s.refused ? 'refused' : s.ready ? 'ready' : 'none';
 }
 
+// ---- warning time -----------------------------------------------------------
+
+/** The warning time in minutes, or null when not set. */
+export function warningMinutes(): number | null {
+  let v: string | null = null;
+  try {
+    v = localStorage.getItem(WARNING_KEY);
+  } catch {
+    /* none */
+  }
+  const n = v === null ? NaN : Number(v);
+  return Number.isFinite(n) && n >= 1 && n <= 1440 ? Math.round(n) : null;
+}
+
+function saveWarning(raw: string): void {
+  const n = Number(raw);
+  try {
+    if (raw.trim() === '' || !Number.isFinite(n) || n < 1) localStorage.removeItem(WARNING_KEY);
+    else localStorage.setItem(WARNING_KEY, String(Math.min(1440, Math.round(n))));
+  } catch {
+    /* this visit only: not kept */
+  }
+}
+
+/** Draws the way to a shelter on the map: its walk when known, else the straight line. */
+function drawWay(m: ShelterMap, s: Hit | undefined): void {
+  if (!s || !origin) {
+    m.setRoute(null);
+    delete document.body.dataset.route;
+    return;
+  }
+  if (s.route && s.route.length >= 2) {
+    m.setRoute(s.route, true);
+    document.body.dataset.route = `walking:${s.route.length}`;
+  } else {
+    m.setRoute([[origin.lon, origin.lat], [s.lon, s.lat]], false);
+    document.body.dataset.route = 'straight';
+  }
+}
+
 // ---- results ----------------------------------------------------------------
 
 function filters(): Filters {
@@ -101,6 +143,22 @@ function renderResults(): void {
       : origin.kind === 'place'
         ? t('origin_place', { place: origin.label ?? '' })
         : t('origin_point');
+  const straight = answer.basis !== 'walking';
+  const reach = $('no-reach');
+  const warn = warningMinutes();
+  reach.hidden = !answer.noneInReach;
+  document.body.dataset.reach = answer.noneInReach ? 'none' : 'ok';
+  if (answer.noneInReach) {
+    reach.replaceChildren(
+      h('h2', {}, t('no_reach_h', { time: formatDuration((warn ?? 1) * 60, loc()) })),
+      h('p', {}, t('no_reach_intro')),
+      h('ul', {}, ...(['guide_noshelter_1', 'guide_noshelter_2', 'guide_noshelter_3', 'guide_noshelter_4'] as MessageKey[]).map((k) => h('li', {}, t(k)))),
+    );
+    if (answer.hits.length) reach.append(h('p', { class: 'then' }, t('no_reach_list')));
+  }
+  const basis = $('basis-note');
+  basis.textContent = straight ? t('basis_straight') : t('basis_walking');
+  basis.classList.toggle('warn', straight);
   if (answer.hits.length === 0) {
     list.replaceChildren(h('li', { class: 'empty' }, t('no_results')));
   } else {
@@ -120,7 +178,9 @@ function renderResults(): void {
               { class: 'dist' },
               h('strong', {}, formatDistance(s.distance_m, loc())),
               ' · ',
-              t('on_foot', { time: formatDuration(s.walk_s, loc()) }),
+              straight
+                ? t('on_foot_estimate', { time: formatDuration(s.walk_s, loc()) })
+                : t('on_foot', { time: formatDuration(s.walk_s, loc()) }),
             ),
             h('span', { class: 'facts' }, facts(s).join(' · ')),
           ),
@@ -138,7 +198,8 @@ function renderResults(): void {
 async function runQuery(focus = true): Promise<void> {
   if (!origin) return;
   try {
-    answer = await data.nearest(origin.lon, origin.lat, K, filters());
+    const warn = warningMinutes();
+    answer = await data.nearest(origin.lon, origin.lat, K, filters(), warn ? warn * 60 : undefined);
     setStatus(null);
   } catch {
     answer = null;
@@ -154,8 +215,11 @@ async function runQuery(focus = true): Promise<void> {
       if (!m || !origin || !answer) return;
       m.setOrigin(origin.lon, origin.lat);
       m.setResults(answer.hits);
-      m.setRoute(null);
-      m.fit([[origin.lon, origin.lat], ...answer.hits.map((s) => [s.lon, s.lat] as [number, number])]);
+      // The walk to the nearest, when the server found one; no straight line here.
+      const first = answer.hits[0];
+      if (first?.route) drawWay(m, first);
+      else drawWay(m, undefined);
+      m.fit([[origin.lon, origin.lat], ...answer.hits.map((s) => [s.lon, s.lat] as [number, number]), ...(first?.route ?? [])]);
     });
   }
   prefetchTiles();
@@ -293,27 +357,32 @@ function renderShelter(id: number): void {
   const go = h('button', { type: 'button', class: 'primary' }, t('go_there'));
   go.addEventListener('click', async () => {
     const bearing = s.bearing_deg;
+    const dir = t(`compass_${compassPoint(bearing)}` as MessageKey);
     direction.hidden = false;
     direction.replaceChildren(
       h('div', { class: 'arrow', style: `--bearing:${bearing}deg`, 'aria-hidden': 'true' }),
-      h(
-        'p',
-        { class: 'heading' },
-        t('heading_to', {
-          distance: formatDistance(s.distance_m, loc()),
-          direction: t(`compass_${compassPoint(bearing)}` as MessageKey),
-          bearing: formatBearing(bearing, loc()),
-        }),
-      ),
-      h('p', { class: 'note' }, t('straight_line_note')),
+      ...(s.route
+        ? [
+            h('p', { class: 'heading' }, t('route_walk', { distance: formatDistance(s.distance_m, loc()), time: formatDuration(s.walk_s, loc()) })),
+            h('p', {}, t('shelter_lies', { direction: dir, bearing: formatBearing(bearing, loc()) })),
+            h('p', { class: 'note' }, t('route_note')),
+          ]
+        : [
+            h(
+              'p',
+              { class: 'heading' },
+              t('heading_to', { distance: formatDistance(s.distance_m, loc()), direction: dir, bearing: formatBearing(bearing, loc()) }),
+            ),
+            h('p', { class: 'note warn' }, t('straight_line_note')),
+          ]),
     );
     direction.focus();
     const m = await showMap();
     if (m && origin) {
       m.setOrigin(origin.lon, origin.lat);
       m.setResults([s]);
-      m.setRoute([origin.lon, origin.lat], [s.lon, s.lat]);
-      m.fit([[origin.lon, origin.lat], [s.lon, s.lat]]);
+      drawWay(m, s);
+      m.fit([[origin.lon, origin.lat], [s.lon, s.lat], ...(s.route ?? [])]);
     }
   });
   direction.tabIndex = -1;
@@ -324,8 +393,8 @@ function renderShelter(id: number): void {
     h(
       'dl',
       { class: 'fields' },
-      ...row('field_distance', formatDistance(s.distance_m, loc())),
-      ...row('field_walk', formatDuration(s.walk_s, loc())),
+      ...row('field_distance', formatDistance(s.distance_m, loc()) + (s.route ? '' : ` (${t('straight_tag')})`)),
+      ...row('field_walk', s.route ? formatDuration(s.walk_s, loc()) : t('on_foot_estimate', { time: formatDuration(s.walk_s, loc()) })),
       ...(s.address ? row('field_address', s.address) : []),
       ...(s.municipality ? row('field_municipality', s.municipality) : []),
       ...row('field_kind', t(`kind_${s.kind}` as MessageKey)),
@@ -406,6 +475,13 @@ async function start(): Promise<void> {
   $('find').addEventListener('click', locate);
   $('pick').addEventListener('click', () => void startPicking());
   for (const id of ['f-open', 'f-room', 'f-step']) $(id).addEventListener('change', () => void runQuery(false));
+  const warnInput = $('warn') as HTMLInputElement;
+  warnInput.value = String(warningMinutes() ?? '');
+  warnInput.addEventListener('change', () => {
+    saveWarning(warnInput.value);
+    warnInput.value = String(warningMinutes() ?? '');
+    void runQuery(false);
+  });
   const q = $('q') as HTMLInputElement;
   let timer: ReturnType<typeof setTimeout> | undefined;
   q.addEventListener('input', () => {

@@ -27,6 +27,10 @@ export interface Hit extends Shelter {
   distance_m: number;
   bearing_deg: number;
   walk_s: number;
+  /** The walk along streets and paths ([lon, lat] pairs), when the server computed one. */
+  route?: [number, number][];
+  /** Straight-line distance, when distance_m is a walked distance. */
+  straight_m?: number;
 }
 
 /** The three filters of the first screen; false means "don't care". */

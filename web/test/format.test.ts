@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { compassPoint, formatAge, formatBearing, formatCount, formatDistance, formatDuration } from '../src/format';
 import { bearingDeg, distanceM, walkSeconds } from '../src/geo';
 import { tileOf, tilesAround } from '../src/tiles';
-import { fromServer, nearestQuery } from '../src/data';
+import { fromServer, localNoneInReach, nearestQuery } from '../src/data';
+import { baseMapFrom, buildStyle, darken, LIGHT } from '../src/map/style';
 
 // Intl output may use narrow no-break spaces; compare with plain spaces.
 const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
@@ -76,10 +77,35 @@ describe('geometry', () => {
 
 describe('server contract', () => {
   it('maps filters to /v1/nearest parameters', () => {
-    expect(nearestQuery(10.7522, 59.9139, 5, { open: false, room: false, stepFree: false })).toBe('/v1/nearest?lat=59.913900&lon=10.752200&k=5');
+    expect(nearestQuery(10.7522, 59.9139, 5, { open: false, room: false, stepFree: false })).toBe('/v1/nearest?lat=59.913900&lon=10.752200&k=5&by=walking');
     expect(nearestQuery(10, 60, 5, { open: true, room: true, stepFree: true })).toBe(
-      '/v1/nearest?lat=60.000000&lon=10.000000&k=5&open=true&min_free=1&step_free=true',
+      '/v1/nearest?lat=60.000000&lon=10.000000&k=5&by=walking&open=true&min_free=1&step_free=true',
     );
+  });
+
+  it('asks within=SECONDS when a warning time is set', () => {
+    expect(nearestQuery(10, 60, 5, { open: false, room: false, stepFree: false }, 300)).toBe(
+      '/v1/nearest?lat=60.000000&lon=10.000000&k=5&by=walking&within=300',
+    );
+  });
+
+  it('reads a walking answer: route and straight distance', () => {
+    const [hit] = fromServer([
+      { id: 3, name: '', address: 'Grønland', location: [10.7585, 59.9135], distance_m: 181, straight_distance_m: 130.2, bearing_deg: 317, walk_s: 131,
+        route: { type: 'LineString', coordinates: [[10.76, 59.9127], [10.7595, 59.9128], [10.7585, 59.9135]] },
+        capacity: 2000, status: 'unknown', step_free: 'unknown', kind: 'public_shelter', occupancy: null },
+    ]);
+    expect(hit!.route).toHaveLength(3);
+    expect(hit!.straight_m).toBe(130.2);
+    expect(hit!.distance_m).toBe(181);
+  });
+
+  it('offline: no shelter in reach when every straight-line estimate is over the warning time', () => {
+    const h = (walk_s: number) => ({ walk_s }) as Parameters<typeof localNoneInReach>[0][number];
+    expect(localNoneInReach([h(100), h(200)], 60)).toBe(true);
+    expect(localNoneInReach([h(50), h(200)], 60)).toBe(false);
+    expect(localNoneInReach([h(100)], undefined)).toBe(false);
+    expect(localNoneInReach([], 60)).toBe(true);
   });
 
   it('reads results (location is [lon, lat])', () => {
@@ -87,5 +113,51 @@ describe('server contract', () => {
       { id: 17, name: '', address: 'Tøyengata 2', location: [10.752345, 59.912345], distance_m: 120.5, bearing_deg: 45, walk_s: 87, capacity: 400, status: 'open', step_free: 'yes', kind: 'public_shelter', occupancy: null },
     ]);
     expect(hits[0]).toMatchObject({ id: 17, lon: 10.752345, lat: 59.912345, distance_m: 120.5, capacity: 400, occupancy: null });
+  });
+});
+
+describe('base map from our tiles', () => {
+  const served = {
+    version: 8,
+    sources: {
+      rifugio: { type: 'vector', tiles: ['http://127.0.0.1:8080/tiles/{z}/{x}/{y}.pbf'], minzoom: 6, maxzoom: 14 },
+      other: { type: 'vector', tiles: ['https://tiles.example.com/{z}/{x}/{y}.pbf'] },
+    },
+    glyphs: 'https://fonts.example.com/{fontstack}/{range}.pbf',
+    layers: [
+      { id: 'background', type: 'background', paint: { 'background-color': '#f4f1ea' } },
+      { id: 'water-area', type: 'fill', source: 'rifugio', 'source-layer': 'water', paint: { 'fill-color': '#a8cbe8' } },
+      { id: 'street', type: 'line', source: 'rifugio', 'source-layer': 'transportation', paint: { 'line-color': '#ffffff' } },
+      { id: 'names', type: 'symbol', source: 'rifugio', 'source-layer': 'place', layout: { 'text-field': ['get', 'name'] } },
+      { id: 'foreign', type: 'line', source: 'other', 'source-layer': 'x' },
+    ],
+  };
+
+  it('keeps our source and its fill/line layers only, nothing from another origin', () => {
+    const b = baseMapFrom(served, 'http://127.0.0.1:8080');
+    expect(Object.keys(b.sources)).toEqual(['base-rifugio']);
+    expect(b.layers.map((l) => l.id)).toEqual(['base-water-area', 'base-street']);
+    expect(JSON.stringify(b)).not.toContain('example.com');
+  });
+
+  it('refuses tiles on another origin (a different port is another origin)', () => {
+    expect(baseMapFrom(served, 'http://127.0.0.1:9090').layers).toEqual([]);
+    expect(baseMapFrom(null, 'http://x').layers).toEqual([]);
+  });
+
+  it('puts the tile layers above the outlines and under the shelters', () => {
+    const b = baseMapFrom(served, 'http://127.0.0.1:8080');
+    const ids = buildStyle(LIGHT, b).layers.map((l) => l.id);
+    expect(ids.indexOf('borders')).toBeLessThan(ids.indexOf('base-water-area'));
+    expect(ids.indexOf('base-street')).toBeLessThan(ids.indexOf('shelters'));
+    const style = buildStyle(LIGHT, b);
+    expect(style.glyphs).toBeUndefined();
+    expect(style.sprite).toBeUndefined();
+    expect(buildStyle(LIGHT).layers.some((l) => l.id.startsWith('base-'))).toBe(false);
+  });
+
+  it('darkens colours for the dark scheme', () => {
+    expect(darken('#ffffff')).toBe('#5b5b5b');
+    expect(darken(['interpolate', ['linear'], ['zoom'], 9, '#000000'])).toEqual(['interpolate', ['linear'], ['zoom'], 9, '#0e0e0e']);
   });
 });

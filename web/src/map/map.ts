@@ -6,7 +6,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { Feature, FeatureCollection, Point } from 'geojson';
 import type { Hit } from '../model';
-import { BORDERS_URL, buildStyle, DARK, LIGHT } from './style';
+import { BORDERS_URL, buildStyle, DARK, LIGHT, loadBaseMap } from './style';
 
 setWorkerUrl(workerUrl);
 
@@ -14,8 +14,11 @@ export interface ShelterMap {
   setShelters(fc: FeatureCollection<Point>): void;
   setOrigin(lon: number, lat: number): void;
   setResults(hits: Hit[]): void;
-  /** Draws the straight line origin -> target, or removes it with null. */
-  setRoute(from: [number, number] | null, to?: [number, number]): void;
+  /**
+   * Draws the way to a shelter: `walked` a route along streets (solid), else
+   * the straight line from the first point to the last (dashed); null removes it.
+   */
+  setRoute(coords: [number, number][] | null, walked?: boolean): void;
   fit(points: [number, number][]): void;
   fitBounds(b: [number, number, number, number]): void;
   onPick(cb: (lon: number, lat: number) => void): void;
@@ -23,12 +26,14 @@ export interface ShelterMap {
   resize(): void;
 }
 
-export function createMap(container: HTMLElement, label: string): Promise<ShelterMap> {
+export async function createMap(container: HTMLElement, label: string): Promise<ShelterMap> {
   const dark = window.matchMedia('(prefers-color-scheme: dark)').matches;
   const reduced = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  const base = await loadBaseMap(location.origin);
+  document.body.dataset.basemap = base ? 'tiles' : 'outlines';
   const map = new MLMap({
     container,
-    style: buildStyle(dark ? DARK : LIGHT),
+    style: buildStyle(dark ? DARK : LIGHT, base),
     center: [10, 50],
     zoom: 3,
     attributionControl: false,
@@ -68,9 +73,9 @@ export function createMap(container: HTMLElement, label: string): Promise<Shelte
             .reverse(), // the nearest drawn last, on top
         ),
       ),
-    setRoute: (from, to) =>
+    setRoute: (coords, walked = false) =>
       src('route')?.setData(
-        fc(from && to ? [{ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [from, to] } }] : []),
+        fc(coords && coords.length >= 2 ? [{ type: 'Feature', properties: { walked }, geometry: { type: 'LineString', coordinates: coords } }] : []),
       ),
     fit: (points) => {
       if (points.length === 0) return;

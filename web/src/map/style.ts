@@ -1,13 +1,108 @@
 // The one place the map's look is defined. Everything comes from this origin:
-// no tile server, no glyphs, no sprites, so only circle, line and fill layers.
-// When our own vector tiles land (a later issue), add them to TILE_SOURCES and
-// their layers under the "shelters" layers; the service worker already caches
-// /tiles/ requests and tiles.ts lists the tiles around the user to prefetch.
+// no tile server of anyone else, no glyphs, no sprites, so only circle, line
+// and fill layers. When the server has our own vector tiles (`rifugio serve
+// --tiles`, /tiles/style.json answers 200), their source goes into
+// TILE_SOURCES and their road, water and building layers under the shelter
+// layers; the country outlines stay as the fallback at low zoom and outside
+// the extract. The service worker caches /tiles/ requests and tiles.ts lists
+// the tiles around the user to prefetch.
 
 import type { LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl';
 
-/** Base-map tile sources of our own (none yet): name -> MapLibre source. */
+/** Base-map tile sources of our own (filled by loadBaseMap): name -> MapLibre source. */
 export const TILE_SOURCES: Record<string, SourceSpecification> = {};
+
+/** Our vector tiles' style, as served by `rifugio serve --tiles`. */
+export const TILE_STYLE_URL = '/tiles/style.json';
+
+export interface BaseMap {
+  sources: Record<string, SourceSpecification>;
+  layers: LayerSpecification[];
+}
+
+const ALLOWED = new Set(['fill', 'line', 'circle']);
+
+/** A URL of this origin, or null: an absolute URL elsewhere is refused, a path kept. */
+function sameOrigin(url: string, origin: string): string | null {
+  try {
+    const u = new URL(url.replace(/[{}]/g, (c) => (c === '{' ? '%7B' : '%7D')), origin);
+    if (u.origin !== origin) return null;
+    return `${origin}${decodeURI(u.pathname)}${u.search}`;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The usable part of a served style: vector sources whose tiles are on this
+ * origin, and their fill, line and circle layers (no text, no icons, no
+ * background: the outlines below stay visible where there are no tiles).
+ */
+export function baseMapFrom(style: unknown, origin: string): BaseMap {
+  const out: BaseMap = { sources: {}, layers: [] };
+  const st = style as { sources?: Record<string, unknown>; layers?: unknown[] } | null;
+  if (!st || typeof st !== 'object') return out;
+  for (const [name, src] of Object.entries(st.sources ?? {})) {
+    const v = src as { type?: string; tiles?: unknown; minzoom?: number; maxzoom?: number; attribution?: string };
+    if (v?.type !== 'vector' || !Array.isArray(v.tiles)) continue;
+    const tiles = v.tiles.map((t) => (typeof t === 'string' ? sameOrigin(t, origin) : null));
+    if (tiles.length === 0 || tiles.some((t) => t === null)) continue;
+    out.sources[`base-${name}`] = {
+      type: 'vector',
+      tiles: tiles as string[],
+      ...(v.minzoom !== undefined ? { minzoom: v.minzoom } : {}),
+      ...(v.maxzoom !== undefined ? { maxzoom: v.maxzoom } : {}),
+    };
+  }
+  for (const l of st.layers ?? []) {
+    const layer = l as { id?: string; type?: string; source?: string; layout?: Record<string, unknown> };
+    if (!layer?.id || !ALLOWED.has(layer.type ?? '') || !layer.source || !out.sources[`base-${layer.source}`]) continue;
+    out.layers.push({ ...(layer as LayerSpecification), id: `base-${layer.id}`, source: `base-${layer.source}` } as LayerSpecification);
+  }
+  return out;
+}
+
+/** Fetches our tiles' style; null when the server has no tiles (404) or does not answer. */
+export async function loadBaseMap(origin: string, timeoutMs = 2500): Promise<BaseMap | null> {
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), timeoutMs);
+  try {
+    const res = await fetch(TILE_STYLE_URL, { signal: ctl.signal });
+    if (res.status !== 200) return null;
+    const base = baseMapFrom(await res.json(), origin);
+    if (base.layers.length === 0) return null;
+    Object.assign(TILE_SOURCES, base.sources);
+    return base;
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Colours for the dark scheme: the served style is light, so every colour is darkened. */
+export function darken(value: unknown): unknown {
+  if (typeof value === 'string') {
+    const m = /^#([0-9a-f]{6})$/i.exec(value);
+    if (!m) return value;
+    const n = parseInt(m[1]!, 16);
+    const ch = (shift: number) => Math.round(((n >> shift) & 255) * 0.3 + 14);
+    return `#${[16, 8, 0].map((sh) => ch(sh).toString(16).padStart(2, '0')).join('')}`;
+  }
+  if (Array.isArray(value)) return value.map(darken);
+  return value;
+}
+
+function themed(layers: LayerSpecification[], dark: boolean): LayerSpecification[] {
+  if (!dark) return layers;
+  return layers.map((l) => {
+    const paint = (l as { paint?: Record<string, unknown> }).paint;
+    if (!paint) return l;
+    const p: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(paint)) p[k] = k.endsWith('-color') ? darken(v) : v;
+    return { ...l, paint: p } as LayerSpecification;
+  });
+}
 
 /** Country outlines, built from the importer's borders.json at build time. */
 export const BORDERS_URL = '/borders.geojson';
@@ -50,11 +145,13 @@ export const DARK: Palette = {
 
 const empty = (): SourceSpecification => ({ type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
 
-export function buildStyle(p: Palette): StyleSpecification {
+export function buildStyle(p: Palette, base: BaseMap | null = null): StyleSpecification {
   const layers: LayerSpecification[] = [
     { id: 'water', type: 'background', paint: { 'background-color': p.water } },
     { id: 'land', type: 'fill', source: 'borders', paint: { 'fill-color': p.land } },
     { id: 'borders', type: 'line', source: 'borders', paint: { 'line-color': p.border, 'line-width': 0.6 } },
+    // Our streets, water and buildings: above the outlines, under every shelter layer.
+    ...themed(base?.layers ?? [], p === DARK),
     {
       id: 'shelters',
       type: 'circle',
@@ -67,9 +164,28 @@ export function buildStyle(p: Palette): StyleSpecification {
       },
     },
     {
+      // The walk along streets: solid, on a light casing so it reads on any base map.
+      id: 'route-casing',
+      type: 'line',
+      source: 'route',
+      filter: ['==', ['get', 'walked'], true],
+      layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: { 'line-color': p.shelterStroke, 'line-width': 8 },
+    },
+    {
       id: 'route',
       type: 'line',
       source: 'route',
+      filter: ['==', ['get', 'walked'], true],
+      layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: { 'line-color': p.line, 'line-width': 5 },
+    },
+    {
+      // A straight line (no walk known): dashed, so it does not look like a path.
+      id: 'route-straight',
+      type: 'line',
+      source: 'route',
+      filter: ['!=', ['get', 'walked'], true],
       layout: { 'line-cap': 'round' },
       paint: { 'line-color': p.line, 'line-width': 4, 'line-dasharray': [1, 1.5] },
     },
@@ -99,7 +215,7 @@ export function buildStyle(p: Palette): StyleSpecification {
   return {
     version: 8,
     sources: {
-      ...TILE_SOURCES,
+      ...(base?.sources ?? {}),
       borders: empty(), // filled by map.ts from BORDERS_URL
       shelters: empty(),
       results: empty(),
