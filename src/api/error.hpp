@@ -20,12 +20,17 @@ enum class ErrorCode {
   missing_parameter,   ///< a required query parameter is absent
   invalid_parameter,   ///< a query parameter has a bad value or is repeated
   unknown_parameter,   ///< a query parameter the endpoint does not know
+  invalid_body,        ///< a write's body is not a JSON object
+  unauthorized,        ///< no, a wrong, an expired or a revoked API token
+  forbidden,           ///< the token's user may not do this (role or region)
   not_found,           ///< no such route, shelter or file
   method_not_allowed,  ///< the route exists but not for this method
   request_timeout,     ///< the headers or body did not arrive in time
+  precondition_failed, ///< If-Match names an older version (someone changed it first)
   body_too_large,      ///< request body over the limit (1 MiB by default)
   uri_too_long,        ///< request target over the limit (8 KiB by default)
   headers_too_large,   ///< header fields over the limit (16 KiB by default)
+  invalid_field,       ///< a body field is missing, unknown or has a bad value (named in "field")
   internal_error,      ///< a bug: logged, never the client's fault
   not_ready,           ///< no snapshot loaded yet
 };
@@ -42,7 +47,8 @@ std::span<const ErrorInfo> error_table();
 const ErrorInfo& error_info(ErrorCode code);
 
 /// An error answered as problem+json. detail says what was wrong and, for
-/// parameters, names the parameter (also kept in parameter()).
+/// parameters, names the parameter (also kept in parameter(); for
+/// invalid_field it is the body field, answered as "field").
 class ApiError : public Error {
  public:
   ApiError(ErrorCode code, const std::string& detail, std::string parameter = {})
@@ -55,7 +61,8 @@ class ApiError : public Error {
   std::string parameter_;
 };
 
-/// The problem+json response for an error (status from the table).
+/// The problem+json response for an error (status from the table); 401
+/// answers carry WWW-Authenticate: Bearer.
 Response problem_response(ErrorCode code, std::string_view detail, std::string_view parameter = {});
 inline Response problem_response(const ApiError& e) { return problem_response(e.code(), e.what(), e.parameter()); }
 

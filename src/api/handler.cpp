@@ -11,6 +11,7 @@
 #include "api/ogc.hpp"
 #include "api/params.hpp"
 #include "api/walk.hpp"
+#include "api/write.hpp"
 
 namespace rifugio::api {
 
@@ -55,6 +56,13 @@ Route match(std::string_view path, std::string_view& rest) {
   if (path.starts_with("/tiles/")) return Route::tiles;
   if (path == "/v1/snapshot") return Route::snapshot;
   if (path == "/v1/snapshot/key") return Route::snapshot_key;
+  if (path == "/v1/audit") return Route::audit;
+  if (constexpr std::string_view kShelters = "/v1/shelters/"; path.starts_with(kShelters)) {
+    rest = path.substr(kShelters.size());
+    if (rest.ends_with("/status")) rest.remove_suffix(7);
+    if (!rest.empty() && rest.find('/') == std::string_view::npos)
+      return path.ends_with("/status") ? Route::shelter_status : Route::shelter;
+  }
   if (path == "/healthz") return Route::healthz;
   if (path == "/readyz") return Route::readyz;
   if (path == "/metrics") return Route::metrics;
@@ -190,6 +198,8 @@ Response Handler::dispatch(const Request& req, Route& route) const {
       throw ApiError(ErrorCode::not_found, fmt::format("no collection at {}; the only one is 'shelters'", t.path));
     throw ApiError(ErrorCode::not_found, fmt::format("no resource at {}", t.path));
   }
+  if (route == Route::shelter || route == Route::shelter_status || route == Route::audit)
+    return write_api(req, route, t, rest);
   if (req.method == "OPTIONS") {
     route = Route::preflight;
     Response r;
@@ -283,6 +293,40 @@ Response Handler::dispatch(const Request& req, Route& route) const {
     default:
       throw ApiError(ErrorCode::internal_error, "unrouted path");
   }
+}
+
+/// The write API's routes: bearer tokens, so CORS may allow any origin (no
+/// cookies are involved).
+Response Handler::write_api(const Request& req, Route& route, const Target& t, std::string_view id) const {
+  const std::string_view allow = route == Route::shelter          ? "GET, PATCH, OPTIONS"
+                                 : route == Route::shelter_status ? "POST, OPTIONS"
+                                                                  : "GET, OPTIONS";
+  if (req.method == "OPTIONS") {
+    route = Route::preflight;
+    Response r;
+    r.status = 204;
+    r.headers = {{"Access-Control-Allow-Methods", std::string(allow)},
+                 {"Access-Control-Allow-Headers", "Authorization, Content-Type, If-Match"},
+                 {"Access-Control-Max-Age", "86400"},
+                 {"Allow", std::string(allow)}};
+    return r;
+  }
+  const bool allowed = route == Route::shelter          ? req.method == "GET" || req.method == "PATCH"
+                       : route == Route::shelter_status ? req.method == "POST"
+                                                        : req.method == "GET";
+  if (!allowed) {
+    Response r = problem_response(ErrorCode::method_not_allowed,
+                                  fmt::format("{} is not allowed on {}; use {}", req.method, t.path, allow));
+    r.headers.emplace_back("Allow", std::string(allow));
+    return r;
+  }
+  if (!opts_.writer) throw ApiError(ErrorCode::not_found, fmt::format("the write API is not enabled on this server ({})", t.path));
+  Response r = route == Route::audit              ? opts_.writer->audit(req, t.query)
+               : route == Route::shelter_status   ? opts_.writer->post_status(req, id)
+               : req.method == "PATCH"            ? opts_.writer->patch_shelter(req, id)
+                                                  : opts_.writer->get_shelter(req, id);
+  r.headers.emplace_back("Access-Control-Expose-Headers", "ETag");
+  return r;
 }
 
 std::shared_ptr<const SignedSnapshot> Handler::signed_snapshot() const {

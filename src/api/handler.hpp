@@ -1,7 +1,8 @@
 #pragma once
 // The HTTP handler: routes one Request to one Response with no networking, so
 // the same code answers the Beast server, the command line and unit tests.
-// Reads only the current snapshot (lock-free); never touches the store.
+// Reads only the current snapshot (lock-free); only the write API
+// (HandlerOptions::writer) touches the store.
 //
 // Usage (one-shot, e.g. `rifugio serve --request /v1/nearest?lat=59.91&lon=10.75`):
 //   spatial::SnapshotHolder holder;
@@ -26,6 +27,8 @@
 #include "spatial/snapshot.hpp"
 
 namespace rifugio::api {
+
+class Writer;
 
 /// Content-Security-Policy for the app's HTML and scripts: everything comes
 /// from this deployment (it must work when the outside world is unreachable),
@@ -62,6 +65,9 @@ struct HandlerOptions {
   /// The MapLibre style served at /tiles/style.json; "{base}" is replaced by
   /// the base URL. DEFAULT: "" (with tiles: src/tiles/resources/style.json, loaded by the CLI).
   std::string tiles_style;
+  /// The write API (/v1/shelters/{id}, /v1/shelters/{id}/status, /v1/audit;
+  /// see api/write.hpp). DEFAULT: none = those answer 404.
+  std::shared_ptr<Writer> writer;
 };
 
 class Handler {
@@ -83,6 +89,7 @@ class Handler {
   Response dispatch(const Request& req, Route& route) const;
   void finish(const Request& req, Response& res) const;
   Response offline_snapshot(const Request& req) const;
+  Response write_api(const Request& req, Route& route, const Target& t, std::string_view id) const;
   Response base_map(const Request& req, std::string_view path, const std::string& base) const;
   /// The signed document of the current snapshot: built on the first request
   /// of a revision (by one thread; others keep sending the previous revision

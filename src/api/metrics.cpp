@@ -14,7 +14,8 @@ constexpr std::size_t kBucketSlots = Metrics::kBuckets.size() + 1;  // + Inf
 constexpr std::array<std::string_view, kRoutes> kRouteNames{
     "nearest",         "route",    "snapshot", "snapshot_key",   "ogc_landing", "ogc_conformance", "ogc_api",
     "ogc_collections", "ogc_collection", "ogc_items", "ogc_item",   "healthz",         "readyz",
-    "metrics",         "static",   "tiles",          "preflight",      "not_found",   "rejected"};
+    "metrics",         "static",   "tiles",          "shelter",        "shelter_status", "audit",
+    "preflight",       "not_found",   "rejected"};
 
 std::size_t status_slot(int status) {
   auto it = std::find(Metrics::kStatuses.begin(), Metrics::kStatuses.end(), status);

@@ -10,11 +10,13 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <thread>
 
 #include "api/nearest_json.hpp"
 #include "api/server.hpp"
 #include "api/walk.hpp"
+#include "api/write.hpp"
 #include "core/shelter_json.hpp"
 #include "import/importer.hpp"
 #include "routing/graph_builder.hpp"
@@ -372,18 +374,26 @@ int cmd_serve(const Options& o) {
     std::cout << res.body << (res.body.ends_with('\n') ? "" : "\n");
     return res.status < 400 ? 0 : 1;
   }
+  // The write API has its own connection (SQLite: one per writer) and
+  // publishes a snapshot right after each of its commits; the watcher below
+  // picks up everyone else's. publishing keeps the two from swapping in an
+  // older revision over a newer one.
+  std::mutex publishing;
+  opts.handler.writer = std::make_shared<api::Writer>(open(o), [&](Store& s, std::int64_t rev) {
+    std::lock_guard lock(publishing);
+    if (rev > holder.current()->revision()) holder.replace(spatial::Snapshot::build(rev, s.list({})));
+  });
   std::atomic<bool> running{true};
   std::thread watcher([&] {
-    std::int64_t seen = holder.current()->revision();
     while (running.load()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(250));
       try {
-        if (auto rev = store->revision(); rev != seen) {
+        std::lock_guard lock(publishing);
+        if (auto rev = store->revision(); rev != holder.current()->revision())
           holder.replace(spatial::Snapshot::build(rev, store->list({})));
-          seen = rev;
-        }
       } catch (const std::exception& e) {
-        fmt::print(stderr, "snapshot refresh failed, still serving revision {}: {}\n", seen, e.what());
+        fmt::print(stderr, "snapshot refresh failed, still serving revision {}: {}\n", holder.current()->revision(),
+                   e.what());
       }
     }
   });

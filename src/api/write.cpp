@@ -1,0 +1,310 @@
+#include "api/write.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "api/error.hpp"
+#include "api/params.hpp"
+#include "core/shelter_json.hpp"
+#include "storage/accounts.hpp"
+
+namespace rifugio::api {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kMaxReason = 1000;
+
+Response json_answer(const json& j, int status = 200) {
+  Response r;
+  r.status = status;
+  r.headers = {{"Content-Type", "application/json"}, {"Cache-Control", "no-store"}};
+  r.body = j.dump(-1, ' ', false, json::error_handler_t::replace);
+  return r;
+}
+
+std::string etag(const Shelter& s) { return fmt::format("\"{}\"", s.version); }
+
+ShelterId shelter_id(std::string_view segment) {
+  auto id = parse_shelter_id(segment);
+  if (!id) throw ApiError(ErrorCode::not_found, fmt::format("no shelter with id '{}'", segment));
+  return *id;
+}
+
+json parse_body(const Request& req) {
+  json j = json::parse(req.body, nullptr, false);
+  if (j.is_discarded() || !j.is_object())
+    throw ApiError(ErrorCode::invalid_body, "the body must be a JSON object (Content-Type: application/json)");
+  return j;
+}
+
+std::string require_reason(const json& body) {
+  auto it = body.find("reason");
+  if (it == body.end() || !it->is_string() || it->get<std::string>().empty())
+    throw ApiError(ErrorCode::invalid_field, "reason: required, a non-empty string (it goes to the audit log)",
+                   "reason");
+  if (it->get<std::string>().size() > kMaxReason)
+    throw ApiError(ErrorCode::invalid_field, fmt::format("reason: at most {} bytes", kMaxReason), "reason");
+  return it->get<std::string>();
+}
+
+/// The version an If-Match header asks for: "N" (strong) or * (any = 0).
+std::int64_t if_match(const Request& req, const Shelter& current) {
+  auto h = req.header("If-Match");
+  if (!h) return current.version;
+  std::string_view v = *h;
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  if (v == "*") return current.version;
+  std::int64_t n = 0;
+  if (v.size() < 3 || v.front() != '"' || v.back() != '"' ||
+      std::from_chars(v.data() + 1, v.data() + v.size() - 1, n).ptr != v.data() + v.size() - 1 || n <= 0)
+    throw ApiError(ErrorCode::bad_request, "If-Match: expected the shelter's ETag, a version in quotes such as \"7\"");
+  if (n != current.version)
+    throw ApiError(ErrorCode::precondition_failed,
+                   fmt::format("shelter {} is at version {}, not {}: read it again and retry", current.id,
+                               current.version, n));
+  return n;
+}
+
+/// A JSON value in set_field's text form; 422 naming the field otherwise.
+std::string field_text(const std::string& field, const json& v) {
+  if (v.is_null()) return "";
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  if (v.is_number_integer() || v.is_number_unsigned()) return v.dump();
+  if (field == "location" && v.is_array() && v.size() == 2 && v[0].is_number() && v[1].is_number())
+    return fmt::format("{},{}", v[1].get<double>(), v[0].get<double>());  // [lon, lat] -> "LAT,LON"
+  if (field == "location")
+    throw ApiError(ErrorCode::invalid_field, "location: expected [lon, lat] in degrees, or null", field);
+  throw ApiError(ErrorCode::invalid_field, fmt::format("{}: {} is not a valid value", field, v.dump()), field);
+}
+
+/// set_field with its InputError ("field 'x': ...") turned into a 422 naming x.
+void set(Shelter& s, const std::string& field, const std::string& text) {
+  try {
+    set_field(s, field, text);
+  } catch (const InputError& e) {
+    std::string detail = e.what();
+    const std::string prefix = fmt::format("field '{}': ", field);
+    if (detail.starts_with(prefix)) detail = field + ": " + detail.substr(prefix.size());
+    throw ApiError(ErrorCode::invalid_field, detail, field);
+  }
+}
+
+std::string scope(const User& u) {
+  switch (u.role) {
+    case Role::admin: return "admin";
+    case Role::warden: return "warden of its shelters";
+    case Role::editor: break;
+  }
+  std::string region = u.country;
+  if (!u.municipality.empty()) region += (region.empty() ? "" : "/") + u.municipality;
+  return "editor for " + region;
+}
+
+Shelter load(Store& store, ShelterId id) {
+  auto s = store.get(id);
+  if (!s) throw ApiError(ErrorCode::not_found, fmt::format("no shelter with id '{}'", id));
+  return std::move(*s);
+}
+
+json audit_json(const AuditEntry& e) {
+  return {{"seq", e.seq},       {"revision", e.revision}, {"time", format_time(e.time)},
+          {"actor", e.actor},   {"reason", e.reason},     {"shelter", e.shelter},
+          {"op", e.op},         {"before", e.before},     {"after", e.after}};
+}
+
+std::int64_t int_param(const std::string& name, const std::string& v, std::int64_t lo, std::int64_t hi) {
+  std::int64_t n = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc{} || p != v.data() + v.size() || n < lo || n > hi)
+    throw ApiError(ErrorCode::invalid_parameter,
+                   fmt::format("{}: must be a whole number from {} to {}, got '{}'", name, lo, hi, v), name);
+  return n;
+}
+
+}  // namespace
+
+bool may_edit(const User& u, const Shelter& s) {
+  if (u.role == Role::admin) return true;
+  if (u.role != Role::editor || (u.country.empty() && u.municipality.empty())) return false;
+  return (u.country.empty() || s.country == u.country) && (u.municipality.empty() || s.municipality == u.municipality);
+}
+
+bool may_set_status(const User& u, const Shelter& s) {
+  if (may_edit(u, s)) return true;
+  return u.role == Role::warden && std::find(u.shelters.begin(), u.shelters.end(), s.id) != u.shelters.end();
+}
+
+Writer::Writer(std::unique_ptr<Store> store, Committed committed)
+    : store_(std::move(store)), committed_(std::move(committed)) {}
+
+User Writer::authenticate(const Request& req) {
+  auto h = req.header("Authorization");
+  if (!h || h->empty())
+    throw ApiError(ErrorCode::unauthorized, "this endpoint needs an API token: Authorization: Bearer rf_...");
+  std::string_view v = *h;
+  constexpr std::string_view kScheme = "bearer ";
+  if (v.size() <= kScheme.size() ||
+      !std::equal(kScheme.begin(), kScheme.end(), v.begin(),
+                  [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); }))
+    throw ApiError(ErrorCode::unauthorized, "Authorization: only the Bearer scheme is accepted");
+  v.remove_prefix(kScheme.size());
+  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  auto a = rifugio::authenticate(*store_, v, now_utc());
+  if (!a.user) {
+    // Never echo the token; say "expired" or "revoked" only to its holder.
+    const bool known = a.failure == "expired" || a.failure == "revoked";
+    throw ApiError(ErrorCode::unauthorized, known ? fmt::format("the token has {}", a.failure == "expired" ? "expired" : "been revoked")
+                                                  : std::string("the token is not valid"));
+  }
+  return std::move(*a.user);
+}
+
+Shelter Writer::commit(const User& user, const Shelter& next, const std::string& reason) {
+  CommitResult r;
+  try {
+    r = store_->commit({user.name, reason, true, {{Change::Op::update, next, ""}}});
+  } catch (const Conflict& e) {
+    throw ApiError(ErrorCode::precondition_failed, e.what());
+  } catch (const NotFound& e) {
+    throw ApiError(ErrorCode::not_found, e.what());
+  } catch (const InputError& e) {
+    throw ApiError(ErrorCode::invalid_field, e.what());
+  }
+  if (r.updated + r.retired > 0 && committed_) committed_(*store_, r.revision);
+  return load(*store_, next.id);
+}
+
+Writer::Edit Writer::start(const Request& req, std::string_view id, bool (*allowed)(const User&, const Shelter&),
+                           std::string_view action) {
+  User user = authenticate(req);
+  json body = parse_body(req);
+  Shelter current = load(*store_, shelter_id(id));
+  if (!allowed(user, current))
+    throw ApiError(ErrorCode::forbidden,
+                   fmt::format("{} ({}) may not {} shelter {}", user.name, scope(user), action, current.id));
+  std::string reason = require_reason(body);
+  return {std::move(user), std::move(body), std::move(current), std::move(reason)};
+}
+
+Response Writer::get_shelter(const Request& req, std::string_view id_text) {
+  std::lock_guard lock(mutex_);
+  authenticate(req);
+  Shelter s = load(*store_, shelter_id(id_text));
+  Response r = json_answer(to_json(s));
+  r.headers.emplace_back("ETag", etag(s));
+  return r;
+}
+
+Response Writer::patch_shelter(const Request& req, std::string_view id_text) {
+  std::lock_guard lock(mutex_);
+  const auto [user, body, current, reason] = start(req, id_text, may_edit, "edit");
+  Shelter next = current;
+  const auto& fields = editable_fields();
+  for (const auto& [field, value] : body.items()) {
+    if (field == "reason") continue;
+    if (std::find(fields.begin(), fields.end(), field) == fields.end())
+      throw ApiError(ErrorCode::invalid_field, fmt::format("{}: not a field that can be changed", field), field);
+    set(next, field, field_text(field, value));
+  }
+  if (!may_edit(user, next))
+    throw ApiError(ErrorCode::forbidden, fmt::format("{} ({}) may not move shelter {} out of its region", user.name,
+                                                     scope(user), current.id));
+  if (next.status != current.status) {
+    next.status_by = user.name;
+    next.status_time = now_utc();
+  }
+  next.version = if_match(req, current);
+  Shelter stored = commit(user, next, reason);
+  Response r = json_answer(to_json(stored));
+  r.headers.emplace_back("ETag", etag(stored));
+  return r;
+}
+
+Response Writer::post_status(const Request& req, std::string_view id_text) {
+  std::lock_guard lock(mutex_);
+  const auto [user, body, current, reason] = start(req, id_text, may_set_status, "set the status of");
+  for (const auto& [field, value] : body.items())
+    if (field != "status" && field != "occupancy" && field != "reason")
+      throw ApiError(ErrorCode::invalid_field, fmt::format("{}: unknown; expected status, occupancy, reason", field),
+                     field);
+  auto status = body.find("status");
+  if (status == body.end() || !status->is_string())
+    throw ApiError(ErrorCode::invalid_field, "status: required, one of open, closed, full, unknown", "status");
+  Shelter next = current;
+  set(next, "status", status->get<std::string>());
+  if (auto occ = body.find("occupancy"); occ != body.end()) {
+    if (!occ->is_null() && !occ->is_number_integer())
+      throw ApiError(ErrorCode::invalid_field, "occupancy: a whole number >= 0, or null", "occupancy");
+    set(next, "occupancy", field_text("occupancy", *occ));
+  }
+  next.status_by = user.name;
+  next.status_time = now_utc();
+  next.version = if_match(req, current);
+  Shelter stored = commit(user, next, reason);
+  Response r = json_answer({{"id", stored.id},
+                            {"status", to_string(stored.status)},
+                            {"occupancy", stored.occupancy ? json(*stored.occupancy) : json(nullptr)},
+                            {"version", stored.version},
+                            {"revision", store_->revision()}});
+  r.headers.emplace_back("ETag", etag(stored));
+  return r;
+}
+
+Response Writer::audit(const Request& req, const QueryParams& query) {
+  std::lock_guard lock(mutex_);
+  const User user = authenticate(req);
+  AuditQuery q;
+  std::size_t limit = 100;
+  std::map<std::string, bool> seen;
+  for (const auto& [name, value] : query) {
+    if (name != "shelter" && name != "after" && name != "limit")
+      throw ApiError(ErrorCode::unknown_parameter, fmt::format("{}: unknown; expected shelter, after, limit", name), name);
+    if (seen[name]) throw ApiError(ErrorCode::invalid_parameter, fmt::format("{}: given twice", name), name);
+    seen[name] = true;
+    if (name == "shelter") q.shelter = int_param(name, value, 1, INT64_MAX);
+    if (name == "after") q.after_seq = int_param(name, value, 0, INT64_MAX);
+    if (name == "limit") limit = static_cast<std::size_t>(int_param(name, value, 1, 1000));
+  }
+  if (user.role == Role::warden)
+    throw ApiError(ErrorCode::forbidden, fmt::format("{} ({}) may not read the audit log", user.name, scope(user)));
+  // Admins see everything; editors the entries of shelters in their region
+  // (as the shelter is now).
+  std::map<ShelterId, bool> allowed;
+  auto may_read = [&](ShelterId id) {
+    auto it = allowed.find(id);
+    if (it != allowed.end()) return it->second;
+    auto s = store_->get(id);
+    return allowed[id] = s && may_edit(user, *s);
+  };
+  if (q.shelter && user.role != Role::admin) {
+    if (!store_->get(*q.shelter)) throw ApiError(ErrorCode::not_found, fmt::format("no shelter with id '{}'", *q.shelter));
+    if (!may_read(*q.shelter))
+      throw ApiError(ErrorCode::forbidden,
+                     fmt::format("{} ({}) may not read the audit log of shelter {}", user.name, scope(user), *q.shelter));
+  }
+  json entries = json::array();
+  q.limit = limit;
+  for (;;) {
+    auto batch = store_->audit(q);
+    for (const auto& e : batch) {
+      q.after_seq = e.seq;
+      if (user.role == Role::admin || may_read(e.shelter)) entries.push_back(audit_json(e));
+      if (entries.size() == limit) break;
+    }
+    if (batch.size() < q.limit || entries.size() == limit) break;
+  }
+  json out = {{"entries", std::move(entries)}};
+  out["next_after"] = out["entries"].empty() ? json(nullptr) : out["entries"].back()["seq"];
+  return json_answer(out);
+}
+
+}  // namespace rifugio::api
