@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -226,7 +228,21 @@ Response Handler::dispatch(const Request& req, Route& route) const {
       spatial::NearestQuery q = parse_nearest_query(t.query);
       const WalkParams walk = parse_walk_params(t.query);
       auto snap = require(holder_);
-      Response r = json_response(nearest_walk_json(snap, q, walk, opts_.walking.get()), "application/json");
+      Response r;
+      if (walk.walking && opts_.walking) {
+        r = json_response(nearest_walk_json(snap, q, walk, opts_.walking.get()), "application/json");
+      } else {
+        // Straight line (the hot path): the same bytes as nearest_walk_json's
+        // dump, written directly.
+        if (walk.within_s)
+          q.max_distance_m = std::min(q.max_distance_m.value_or(INFINITY), *walk.within_s * walk.speed_mps);
+        r.headers.reserve(12);
+        r.headers.emplace_back("Content-Type", "application/json");
+        write_nearest_json(r.body, *snap, q, snap->nearest(q),
+                           {.speed_mps = walk.speed_mps,
+                            .fallback = walk.walking ? "no_graph" : nullptr,
+                            .within_s = walk.within_s});
+      }
       r.headers.emplace_back("Cache-Control", "no-cache");
       return r;
     }

@@ -7,6 +7,8 @@
 //   std::cout << api::nearest_json(*snap, q, hits).dump() << '\n';
 
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "spatial/snapshot.hpp"
@@ -27,6 +29,21 @@ nlohmann::json nearest_hit_json(const spatial::NearestHit& hit);
 /// results:[nearest_hit_json...]}.
 nlohmann::json nearest_json(const spatial::Snapshot& snap, const spatial::NearestQuery& q,
                             const std::vector<spatial::NearestHit>& hits);
+
+/// What a straight-line answer says about walking (see nearest_walk_json).
+struct StraightWalk {
+  double speed_mps = kWalkSpeedMps;      ///< walk_s = ceil(distance_m / speed_mps)
+  const char* fallback = nullptr;        ///< walk.fallback, when set
+  std::optional<double> within_s;        ///< adds within_s and none_in_reach
+};
+
+/// The hot path of GET /v1/nearest: appends to `out` the same bytes as
+/// nearest_json(snap, q, hits).dump() (with walk as nearest_walk_json sets it
+/// for a straight-line answer), written directly without building a JSON tree:
+/// keys in nlohmann's (sorted) order, numbers in shortest round-trip form with
+/// ".0" on whole doubles, strings escaped as dump(-1, ' ', false, replace).
+void write_nearest_json(std::string& out, const spatial::Snapshot& snap, const spatial::NearestQuery& q,
+                        const std::vector<spatial::NearestHit>& hits, const StraightWalk& walk = {});
 
 /// Round to a number of decimals so the JSON stays short (59.913869, not 59.913868999999998).
 double round_to(double v, int decimals);

@@ -114,7 +114,7 @@ class Session : public std::enable_shared_from_this<Session> {
     // buffers or parser state while waiting.
     buffer_.shrink_to_fit();
     parser_.reset();
-    res_ = {};
+    std::string().swap(out_);
     idle_ = true;
     stream_.expires_after(opts_.idle_timeout);
     stream_.async_read_some(buffer_.prepare(4096), beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
@@ -134,6 +134,18 @@ class Session : public std::enable_shared_from_this<Session> {
     // request line ends) to tell 414 from 431.
     parser_->header_limit(static_cast<std::uint32_t>(opts_.max_target_bytes + opts_.max_header_bytes + 64));
     parser_->body_limit(opts_.max_body_bytes);
+    // Usually the whole header arrived with the first bytes: parse it here
+    // rather than through another asynchronous read (a timer and a post).
+    if (buffer_.size() > 0) {
+      beast::error_code ec;
+      std::size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec != http::error::need_more) {
+        if (!ec && !parser_->is_header_done()) ec = http::error::need_more;  // cannot happen; be safe
+        if (ec != http::error::need_more) return on_header(ec, used);
+      }
+      // Incomplete: put() consumed nothing; read the rest as before.
+    }
     stream_.expires_after(opts_.header_timeout);
     http::async_read_header(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_header, shared_from_this()));
   }
@@ -203,28 +215,62 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void send_error(ErrorCode code, std::string_view detail) { send(srv_.handler.reject(code, detail), false, true); }
 
+  /// The response head and body as Beast's serializer wrote them: the
+  /// handler's fields in order, Server, Date, Content-Length (unless the
+  /// handler set it, as for HEAD; none on 1xx, 204 and 304), Connection: close
+  /// when the connection ends.
+  static void serialize(const Response& r, bool keep_alive, std::string& out) {
+    const auto status = static_cast<unsigned>(r.status);
+    const bool no_body = (status >= 100 && status < 200) || status == 204 || status == 304;
+    std::size_t size = 160 + (no_body ? 0 : r.body.size());
+    for (const auto& [name, value] : r.headers) size += name.size() + value.size() + 4;
+    out.reserve(size);
+    const auto reason = http::obsolete_reason(static_cast<http::status>(status));
+    fmt::format_to(std::back_inserter(out), "HTTP/1.1 {} ", status);
+    out.append(reason.data(), reason.size());
+    out += "\r\n";
+    bool has_length = false;
+    for (const auto& [name, value] : r.headers) {
+      has_length = has_length || beast::iequals(name, "Content-Length");
+      out += name;
+      out += ": ";
+      out += value;
+      out += "\r\n";
+    }
+    out += "Server: rifugio\r\nDate: ";
+    out += http_date();
+    out += "\r\n";
+    if (!has_length && !no_body) fmt::format_to(std::back_inserter(out), "Content-Length: {}\r\n", r.body.size());
+    if (!keep_alive) out += "Connection: close\r\n";
+    out += "\r\n";
+    if (!no_body) out += r.body;
+  }
+
   void send(Response r, bool keep_alive, bool after_error) {
     keep_alive = keep_alive && !srv_.stopping;
-    res_ = {};
-    res_.version(11);
-    res_.result(static_cast<unsigned>(r.status));
-    bool has_length = false;
-    for (auto& [name, value] : r.headers) {
-      has_length = has_length || beast::iequals(name, "Content-Length");
-      res_.insert(name, value);
-    }
-    res_.set(http::field::server, "rifugio");
-    res_.set(http::field::date, http_date());
-    res_.body() = std::move(r.body);
-    if (!has_length) res_.prepare_payload();  // HEAD answers carry their own length
-    res_.keep_alive(keep_alive);
-    stream_.expires_after(opts_.io_timeout);
-    http::async_write(stream_, res_, [self = shared_from_this(), keep_alive, after_error](beast::error_code ec, std::size_t) {
-      if (ec) return self->close();
+    // Most answers fit the socket's send buffer: write them at once from a
+    // per-thread buffer; only what the kernel did not take goes through an
+    // asynchronous write from the connection's own buffer.
+    thread_local std::string scratch;
+    scratch.clear();
+    serialize(r, keep_alive, scratch);
+    if (scratch.capacity() > 64 * 1024 && scratch.size() < 16 * 1024) scratch.shrink_to_fit();
+    beast::error_code ec;
+    std::size_t sent = 0;
+    auto& sock = stream_.socket();
+    if (!sock.non_blocking()) sock.non_blocking(true, ec);
+    while (!ec && sent < scratch.size()) sent += sock.write_some(net::buffer(scratch.data() + sent, scratch.size() - sent), ec);
+    if (ec && ec != net::error::would_block && ec != net::error::try_again) return close();
+    auto done = [self = shared_from_this(), keep_alive, after_error](beast::error_code e, std::size_t) {
+      if (e) return self->close();
       if (after_error) return self->linger();
       if (!keep_alive) return self->close();
       self->wait();
-    });
+    };
+    if (sent == scratch.size()) return done({}, sent);
+    out_.assign(scratch, sent);
+    stream_.expires_after(opts_.io_timeout);
+    net::async_write(stream_, net::buffer(out_), std::move(done));
   }
 
   /// After an error answer the request was not fully read. Closing at once
@@ -256,7 +302,7 @@ class Session : public std::enable_shared_from_this<Session> {
   const ServerOptions& opts_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  http::response<http::string_body> res_;
+  std::string out_;  ///< the unsent rest of an answer
   bool idle_ = false;
   std::size_t drained_ = 0;
 };
