@@ -12,6 +12,10 @@ import { buildSnapshot, installStandIn } from './standin.mjs';
 
 const SHOTS = process.env.RIFUGIO_E2E_OUT ?? join(REPO, 'build/web-e2e');
 const OSLO = { latitude: 59.9139, longitude: 10.7522 };
+/** Inside the east Oslo extract: walking routes and base-map tiles. */
+const EAST_OSLO = { latitude: 59.9127, longitude: 10.76 };
+/** Also inside it, but 1.4 km from the nearest shelter: nothing in reach in a minute. */
+const FAR = { latitude: 59.92, longitude: 10.8 };
 const why = missing();
 const T = { timeout: 60_000 };
 
@@ -41,6 +45,8 @@ const norm = (s) => s.replace(/\s+/g, ' ').trim();
 describe('citizen app in chromium', { skip: why ? `skipped: ${why}` : false }, () => {
   let server, browser, standIn = null, swCsp = null;
   const foreign = [];
+  /** Base-map tile answers seen: status per /tiles/ URL. */
+  const tileAnswers = [];
 
   async function newContext(opts = {}) {
     const context = await browser.newContext({
@@ -54,6 +60,9 @@ describe('citizen app in chromium', { skip: why ? `skipped: ${why}` : false }, (
     context.on('request', (r) => {
       const u = r.url();
       if (!u.startsWith(server.base) && !u.startsWith('blob:') && !u.startsWith('data:')) foreign.push(u);
+    });
+    context.on('response', (r) => {
+      if (r.url().includes('/tiles/')) tileAnswers.push({ url: r.url(), status: r.status() });
     });
     if (standIn && !opts.noStandIn) await installStandIn(context, standIn, 1, opts.tamper ?? null);
     if (swCsp) {
@@ -71,6 +80,7 @@ describe('citizen app in chromium', { skip: why ? `skipped: ${why}` : false }, (
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
     server = await startServer();
+    for (const n of server.notes) console.log(`# note: ${n}`);
     const probe = await fetch(`${server.base}/v1/snapshot/key`);
     if (probe.status === 404) {
       standIn = buildSnapshot(exportRegister(server.db));
@@ -94,14 +104,17 @@ describe('citizen app in chromium', { skip: why ? `skipped: ${why}` : false }, (
 
   let context, page;
 
-  it('geolocation in Oslo: the same five shelters, in the same order, as brute force', T, async () => {
+  it('geolocation in Oslo: the five nearest on foot (the server\'s walking answer; brute force without a graph)', T, async () => {
     context = await newContext();
     page = await context.newPage();
     await page.goto(server.base + '/');
     await page.locator('#find').click();
     const titles = await listTitles(page);
-    const want = bruteForce(5);
-    assert.deepEqual(titles.map(norm), want.map((w) => norm(w.address)));
+    if (server.graph) {
+      const body = await (await fetch(`${server.base}/v1/nearest?lat=${OSLO.latitude}&lon=${OSLO.longitude}&k=5&by=walking`)).json();
+      assert.equal(body.walk.basis, 'walking');
+      assert.deepEqual(titles.map(norm), body.results.map((r) => norm(r.address)));
+    } else assert.deepEqual(titles.map(norm), bruteForce(5).map((w) => norm(w.address)));
     assert.equal(await page.locator('#list li.first .badge').count(), 1, 'the nearest is marked');
     await page.locator('.map canvas').waitFor({ timeout: 20000 }).catch(() => {});
     await page.waitForTimeout(3000);
@@ -114,7 +127,10 @@ describe('citizen app in chromium', { skip: why ? `skipped: ${why}` : false }, (
     await page.getByRole('button', { name: 'Go there' }).click();
     await assert.doesNotReject(page.locator('#direction .heading').waitFor());
     const text = await page.locator('#direction .heading').textContent();
-    assert.match(text, /^Walk \d+ m towards (north|south|east|west|north-east|north-west|south-east|south-west) \(\d+°\)\.$/);
+    if (server.graph) {
+      assert.match(text, /^Walk \d+ m \(\d+ minutes?\) along the route on the map\.$/);
+      assert.match(await page.locator('#direction').textContent(), /The shelter is to the (north|south|east|west|north-east|north-west|south-east|south-west) \(\d+°\)\./);
+    } else assert.match(text, /^Walk \d+ m towards (north|south|east|west|north-east|north-west|south-east|south-west) \(\d+°\)\.$/);
     await page.waitForTimeout(1200);
     await page.screenshot({ path: join(SHOTS, 'go-there.png'), fullPage: true });
   });
@@ -133,6 +149,9 @@ describe('citizen app in chromium', { skip: why ? `skipped: ${why}` : false }, (
     const titles = await listTitles(page);
     assert.deepEqual(titles.map(norm), bruteForce(5).map((w) => norm(w.address)));
     assert.match(await page.locator('#source-note').textContent(), /Answered on this device from the register copy of/);
+    // Offline answers are straight-line estimates, and say so.
+    assert.match(await page.locator('#basis-note').textContent(), /^Straight-line estimates/);
+    assert.match(await page.locator('#list li.first .dist').textContent(), /on foot \(straight-line estimate\)/);
     assert.match(await page.locator('#data-status').textContent(), /You are offline\. Offline copy: 556 shelters/);
     await page.screenshot({ path: join(SHOTS, 'offline.png'), fullPage: true });
     await context.setOffline(false);
@@ -231,6 +250,71 @@ describe('citizen app in chromium', { skip: why ? `skipped: ${why}` : false }, (
     await p.getByLabel('Step-free').check();
     await p.locator('#list li.empty', { hasText: 'No shelter matches these filters' }).waitFor();
     await p.screenshot({ path: join(SHOTS, 'no-location-filters.png'), fullPage: true });
+    await ctx.close();
+  });
+
+  it('east Oslo on foot: walking times in the list, the walked route drawn, our own base map', T, async (t) => {
+    if (!server.graph) return t.skip('no walking graph (OSM extract missing)');
+    const ctx = await newContext({ geolocation: EAST_OSLO });
+    const p = await ctx.newPage();
+    await p.goto(server.base + '/');
+    await p.locator('#find').click();
+    await listTitles(p);
+    assert.equal(await p.locator('#basis-note').textContent(), 'Walking distances and times along streets and paths.');
+    for (const d of await p.locator('#list li.hit .dist').allTextContents()) {
+      assert.match(d, /^\d[\d,.]* k?m · \d+ minutes? on foot$/, `walking time in "${d}"`);
+    }
+    // The list's map draws the walk to the nearest.
+    await p.waitForFunction(() => /^walking:\d+$/.test(document.body.dataset.route ?? ''), null, { timeout: 20000 });
+    if (server.tiles) {
+      await p.waitForFunction(() => document.body.dataset.basemap === 'tiles', null, { timeout: 20000 });
+      await p.waitForTimeout(2500);
+      const ok = tileAnswers.filter((a) => /\/tiles\/\d+\/\d+\/\d+\.pbf$/.test(a.url) && a.status === 200);
+      assert.ok(ok.length > 0, `no base-map tile was loaded: ${JSON.stringify(tileAnswers.slice(0, 5))}`);
+    } else t.diagnostic('tilemaker missing: base map not checked');
+    await p.screenshot({ path: join(SHOTS, 'walking-list.png'), fullPage: true });
+    await p.locator('#list li.first a').click();
+    await p.getByRole('button', { name: 'Go there' }).click();
+    await p.locator('#direction .heading', { hasText: 'along the route on the map' }).waitFor();
+    const n = await p.evaluate(() => Number((document.body.dataset.route ?? '').split(':')[1]));
+    assert.ok(n > 2, `the route has ${n} points: a walk, not a straight line`);
+    await p.waitForTimeout(2000);
+    await p.screenshot({ path: join(SHOTS, 'walking-route.png'), fullPage: true });
+    await ctx.close();
+  });
+
+  it('warning time of 1 minute far from shelters: "no shelter in reach" guidance, nearest still listed (online and offline)', T, async (t) => {
+    const ctx = await newContext({ geolocation: FAR });
+    const p = await ctx.newPage();
+    await p.goto(server.base + '/');
+    await p.waitForFunction(() => document.body.dataset.snapshot === 'ready', null, { timeout: 20000 });
+    await p.getByLabel('Warning time where you are, in minutes').fill('1');
+    await p.getByLabel('Warning time where you are, in minutes').dispatchEvent('change');
+    assert.equal(await p.evaluate(() => localStorage.getItem('rifugio.warning_min')), '1');
+    await p.locator('#find').click();
+    await p.locator('#no-reach h2', { hasText: 'No shelter can be reached on foot in 1 minute' }).waitFor({ timeout: 15000 });
+    const text = await p.locator('#no-reach').textContent();
+    for (const want of [/middle of the building/, /stairwell/, /away from windows/, /lowest floor/]) assert.match(text, want);
+    assert.equal(await p.locator('#list li.hit').count(), 5, 'the nearest are still listed');
+    const box = await p.locator('#no-reach').boundingBox();
+    const list = await p.locator('#results-h').boundingBox();
+    assert.ok(box.y < list.y, 'the guidance comes before the list');
+    assert.equal(await p.evaluate(() => document.activeElement?.closest('#no-reach') !== null), true, 'focus on the guidance');
+    assert.equal(await p.evaluate(() => document.body.dataset.route ?? ''), '', 'no route drawn to a shelter out of reach');
+    await p.screenshot({ path: join(SHOTS, 'no-shelter-in-reach.png'), fullPage: true });
+    // The setting stays after a reload; offline, the straight-line estimate decides.
+    await p.reload();
+    assert.equal(await p.locator('#warn').inputValue(), '1');
+    await p.waitForFunction(() => document.body.dataset.snapshot === 'ready', null, { timeout: 20000 });
+    await ctx.setOffline(true);
+    await p.locator('#find').click();
+    await p.locator('#source-note', { hasText: 'Answered on this device' }).waitFor({ timeout: 15000 });
+    assert.equal(await p.locator('#no-reach').isVisible(), true);
+    assert.match(await p.locator('#basis-note').textContent(), /^Straight-line estimates/);
+    await p.locator('.map canvas').waitFor({ timeout: 20000 }).catch(() => {});
+    await p.waitForFunction(() => document.getElementById('map-status')?.textContent === '', null, { timeout: 20000 }).catch(() => {});
+    await p.waitForTimeout(1500);
+    await p.screenshot({ path: join(SHOTS, 'no-shelter-in-reach-offline.png'), fullPage: true });
     await ctx.close();
   });
 

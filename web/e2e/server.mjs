@@ -13,6 +13,12 @@ export const BIN = process.env.RIFUGIO_BIN ?? join(REPO, 'build/release/src/cli/
 export const DATA_DIR = resolve(REPO, process.env.RIFUGIO_DATA_DIR ?? '../shared/data');
 export const RAW = join(DATA_DIR, 'no-dsb-2026/shelters_wgs84.json');
 export const DIST = join(WEB, 'dist');
+/** East Oslo from OpenStreetMap: the walking graph and the base-map tiles are built from it. */
+export const OSM = join(DATA_DIR, 'osm-oslo/oslo-east-2019-10.osm.pbf');
+
+function onPath(cmd) {
+  return (process.env.PATH ?? '').split(':').some((d) => d && existsSync(join(d, cmd)));
+}
 
 /** Why the browser tests cannot run here, or null when they can. */
 export function missing() {
@@ -34,7 +40,11 @@ function freePort() {
   });
 }
 
-/** Imports, starts and waits for the server; returns {base, db, stop}. */
+/**
+ * Imports, builds the walking graph and the tiles of east Oslo (when the
+ * extract is there; the tiles only when tilemaker is installed), starts and
+ * waits for the server; returns {base, db, graph, tiles, notes, stop}.
+ */
 export async function startServer() {
   const tmp = mkdtempSync(join(tmpdir(), 'rifugio-web-e2e-'));
   const db = join(tmp, 'register.db');
@@ -42,8 +52,26 @@ export async function startServer() {
     encoding: 'utf8',
   });
   if (imp.status !== 0) throw new Error(`import failed (${imp.status}): ${imp.stderr}${imp.stdout}`);
+  const args = [];
+  const notes = [];
+  let graph = null;
+  let tiles = null;
+  if (!existsSync(OSM)) notes.push(`no OSM extract at ${OSM}: no walking graph, no tiles`);
+  else {
+    graph = join(tmp, 'oslo.graph');
+    const g = spawnSync(BIN, ['graph', 'build', '-q', OSM, '-o', graph], { encoding: 'utf8' });
+    if (g.status !== 0) throw new Error(`graph build failed (${g.status}): ${g.stderr}${g.stdout}`);
+    args.push('--graph', graph);
+    if (!onPath('tilemaker')) notes.push('tilemaker is missing (apt-get install -y tilemaker): skipping the base-map tiles');
+    else {
+      tiles = join(tmp, 'oslo.mbtiles');
+      const tb = spawnSync(BIN, ['tiles', 'build', OSM, '-o', tiles], { encoding: 'utf8' });
+      if (tb.status !== 0) throw new Error(`tiles build failed (${tb.status}): ${tb.stderr}${tb.stdout}`);
+      args.push('--tiles', tiles);
+    }
+  }
   const port = await freePort();
-  const proc = spawn(BIN, ['--db', db, 'serve', '--address', '127.0.0.1', '--port', String(port), '--static', DIST], {
+  const proc = spawn(BIN, ['--db', db, 'serve', '--address', '127.0.0.1', '--port', String(port), '--static', DIST, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -65,6 +93,9 @@ export async function startServer() {
   return {
     base,
     db,
+    graph: !!graph,
+    tiles: !!tiles,
+    notes,
     stop: async () => {
       proc.kill('SIGTERM');
       await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)));

@@ -150,7 +150,7 @@ function renderResults(): void {
   document.body.dataset.reach = answer.noneInReach ? 'none' : 'ok';
   if (answer.noneInReach) {
     reach.replaceChildren(
-      h('h2', {}, t('no_reach_h', { time: formatDuration((warn ?? 1) * 60, loc()) })),
+      h('h2', { tabindex: '-1' }, t('no_reach_h', { time: formatDuration((warn ?? 1) * 60, loc()) })),
       h('p', {}, t('no_reach_intro')),
       h('ul', {}, ...(['guide_noshelter_1', 'guide_noshelter_2', 'guide_noshelter_3', 'guide_noshelter_4'] as MessageKey[]).map((k) => h('li', {}, t(k)))),
     );
@@ -208,21 +208,22 @@ async function runQuery(focus = true): Promise<void> {
   renderResults();
   if (answer) {
     if (focus) {
-      $('results-h').focus();
+      // No shelter in reach: the guidance first, before any list.
+      (answer.noneInReach ? $('no-reach').querySelector<HTMLElement>('h2') ?? $('results-h') : $('results-h')).focus();
       $('results').scrollIntoView({ block: 'start' });
     }
     void showMap().then((m) => {
       if (!m || !origin || !answer) return;
       m.setOrigin(origin.lon, origin.lat);
       m.setResults(answer.hits);
-      // The walk to the nearest, when the server found one; no straight line here.
-      const first = answer.hits[0];
-      if (first?.route) drawWay(m, first);
-      else drawWay(m, undefined);
+      // The walk to the nearest, when the server found one and it can be
+      // reached in time (no route that lures people out); no straight line here.
+      const first = answer.noneInReach ? undefined : answer.hits[0];
+      drawWay(m, first?.route ? first : undefined);
       m.fit([[origin.lon, origin.lat], ...answer.hits.map((s) => [s.lon, s.lat] as [number, number]), ...(first?.route ?? [])]);
+      prefetchTiles(); // now that the map knows our tile sources
     });
   }
-  prefetchTiles();
 }
 
 function setOrigin(o: Origin): void {
@@ -299,13 +300,14 @@ async function startPicking(scroll = true): Promise<void> {
   if (scroll) $('map-wrap').scrollIntoView({ block: 'center' });
 }
 
-/** Asks the service worker to keep the base-map tiles around the user (once we have tiles). */
+/** Asks the service worker to keep the base-map tiles around the user (when the server has tiles). */
 function prefetchTiles(): void {
   if (!origin || !navigator.serviceWorker?.controller) return;
   const urls: string[] = [];
   for (const src of Object.values(TILE_SOURCES)) {
     const tiles = 'tiles' in src ? src.tiles : undefined;
-    for (const tpl of tiles ?? []) urls.push(...tilesAround(tpl, origin.lon, origin.lat, 3000, 10, 15));
+    const max = Math.min(15, ('maxzoom' in src ? src.maxzoom : undefined) ?? 15);
+    for (const tpl of tiles ?? []) urls.push(...tilesAround(tpl, origin.lon, origin.lat, 3000, 10, max));
   }
   if (urls.length) navigator.serviceWorker.controller.postMessage({ type: 'cache-tiles', urls });
 }
