@@ -69,14 +69,18 @@ import-demo: build
 	  tools/demo-sample.sh $(DB); \
 	fi
 
-# Walking routes in east Oslo (the demo's street-level extract).
+# Walking routes and the base map of east Oslo (the demo's street-level extract).
 GRAPH := var/oslo.graph
+TILES := var/oslo.mbtiles
 OSM_EXTRACT := $(DATA_DIR)/osm-oslo/oslo-east-2019-10.osm.pbf
 
 demo: import-demo
 	@if [ -f "$(OSM_EXTRACT)" ] && [ ! -f "$(GRAPH)" ]; then $(RIFUGIO) graph build -q "$(OSM_EXTRACT)" -o $(GRAPH); fi
+	@if [ -f "$(OSM_EXTRACT)" ] && [ ! -f "$(TILES)" ]; then \
+	  if command -v tilemaker >/dev/null; then $(RIFUGIO) tiles build "$(OSM_EXTRACT)" -o $(TILES); \
+	  else echo "tilemaker is missing (apt-get install -y tilemaker): the map shows country outlines only"; fi; fi
 	@echo "Rifugio on http://127.0.0.1:$(PORT)/  (register: $(DB); stop with Ctrl-C)"
-	$(RIFUGIO) --db $(DB) serve --port $(PORT) --static web/dist $$([ -f $(GRAPH) ] && echo --graph $(GRAPH))
+	$(RIFUGIO) --db $(DB) serve --port $(PORT) --static web/dist $$([ -f $(GRAPH) ] && echo --graph $(GRAPH)) $$([ -f $(TILES) ] && echo --tiles $(TILES))
 
 bench: build
 	bench/run.sh
