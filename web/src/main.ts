@@ -159,6 +159,7 @@ function renderResults(): void {
   const basis = $('basis-note');
   basis.textContent = straight ? t('basis_straight') : t('basis_walking');
   basis.classList.toggle('warn', straight);
+  basis.hidden = answer.hits.length === 0;
   if (answer.hits.length === 0) {
     list.replaceChildren(h('li', { class: 'empty' }, t('no_results')));
   } else {
