@@ -236,5 +236,48 @@ TEST_F(Cli, UsersAndTokens) {
   EXPECT_EQ(run("token revoke 0000000000000000").code, 3);
 }
 
+TEST_F(Cli, ServeTakesAuthenticatedWritesAndPublishesThemAtOnce) {
+  if (std::system("command -v curl >/dev/null 2>&1") != 0) GTEST_SKIP() << "curl not installed";
+  ASSERT_EQ(run(import_args()).code, 0);
+  ASSERT_EQ(run("user add ola --role warden --shelter 1").code, 0);
+  // The server's own write is in /v1/nearest on the very next request; a
+  // change from another process (rifugio edit) arrives through the watcher.
+  std::string script = write("serve.sh", R"sh(set -u
+dir="$2"
+r() { "$1" --db "$dir/r.db" "${@:2}"; }
+bin="$1"
+token=$(r "$bin" token create ola 2>/dev/null)
+test -n "$token" || echo "no token"
+"$bin" --db "$dir/r.db" serve --port 0 2>"$dir/serve.log" & pid=$!
+trap 'kill $pid; wait $pid' EXIT
+for i in $(seq 100); do grep -q serving "$dir/serve.log" && break; sleep 0.1; done
+port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$dir/serve.log")
+url="http://127.0.0.1:$port"
+echo "anonymous=$(curl -s -o /dev/null -w '%{http_code}' -X POST -d '{"status":"full","reason":"x"}' "$url/v1/shelters/1/status")"
+echo "warden=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $token" -d '{"status":"full","occupancy":100,"reason":"counted"}' "$url/v1/shelters/1/status")"
+echo "nearest=$(curl -s "$url/v1/nearest?lat=59.91&lon=10.75&k=1")"
+r "$bin" edit 2 status=closed --actor ed --reason test >/dev/null
+for i in $(seq 40); do curl -s "$url/v1/nearest?lat=59.92&lon=10.76&k=1" | grep -q closed && break; sleep 0.1; done
+echo "watched=$(curl -s "$url/v1/nearest?lat=59.92&lon=10.76&k=1")"
+grep -c "$token" "$dir/serve.log" | sed 's/^/token_in_log=/'
+)sh");
+  FILE* p = popen(("timeout 60 bash '" + script + "' '" + test::binary_dir() + "/src/cli/rifugio' '" + dir_.path().string() +
+                   "' 2>&1").c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf;
+  while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+  pclose(p);
+  EXPECT_NE(out.find("anonymous=401"), std::string::npos) << out;
+  EXPECT_NE(out.find("warden=200"), std::string::npos) << out;
+  EXPECT_NE(out.find(R"("id":1,)"), std::string::npos) << out;
+  EXPECT_NE(out.find(R"(nearest={"origin")"), std::string::npos) << out;
+  auto nearest = out.substr(out.find("nearest="), out.find("watched=") - out.find("nearest="));
+  EXPECT_NE(nearest.find(R"("status":"full")"), std::string::npos) << out;
+  auto watched = out.substr(out.find("watched="));
+  EXPECT_NE(watched.find(R"("status":"closed")"), std::string::npos) << out;
+  EXPECT_EQ(out.find("no token"), std::string::npos) << out;
+  EXPECT_NE(out.find("token_in_log=0"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace rifugio
