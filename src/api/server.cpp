@@ -59,8 +59,17 @@ class Session;
 
 struct Server::Impl {
   Impl(const ServerOptions& o, const spatial::SnapshotHolder& holder)
-      : opts(o), handler(holder, o.handler), strand(net::make_strand(ioc)), acceptor(strand),
-        retry_timer(strand), grace_timer(strand), signals(strand) {}
+      : opts(o), handler(holder, o.handler), iocs(make_contexts(std::max(1u, o.threads))), ioc(*iocs[0]),
+        strand(net::make_strand(ioc)), acceptor(strand), retry_timer(strand), grace_timer(strand), signals(strand) {
+    for (auto& c : iocs) guards.emplace_back(c->get_executor());
+  }
+  static std::vector<std::unique_ptr<net::io_context>> make_contexts(unsigned n) {
+    std::vector<std::unique_ptr<net::io_context>> v;
+    for (unsigned i = 0; i < n; ++i) v.push_back(std::make_unique<net::io_context>(1));
+    return v;
+  }
+  /// The context of the next connection: round robin over the threads.
+  net::io_context& next_context() { return *iocs[next_ioc++ % iocs.size()]; }
   ~Impl() { destroying = true; }
 
   void listen();
@@ -75,9 +84,15 @@ struct Server::Impl {
   std::atomic<bool> destroying{false};
   std::mutex sessions_mutex;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
-  // Declared after everything sessions touch: destroying the io_context
-  // destroys pending handlers and with them the sessions.
-  net::io_context ioc;
+  // Declared after everything sessions touch: destroying the io_contexts
+  // destroys pending handlers and with them the sessions. One per thread,
+  // each run by its own thread alone (no shared scheduler lock, no cross-thread
+  // wake-ups); the acceptor lives on the first and deals connections out.
+  std::vector<std::unique_ptr<net::io_context>> iocs;
+  net::io_context& ioc;  ///< iocs[0]: acceptor, timers, signals
+  /// Keep every context's run() going while it has no connections; dropped on stop.
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> guards;
+  std::size_t next_ioc = 0;  ///< used on the acceptor's strand only
   net::strand<net::io_context::executor_type> strand;  ///< acceptor, timers, signals
   tcp::acceptor acceptor;
   net::steady_timer retry_timer;
@@ -324,7 +339,7 @@ void Server::Impl::listen() {
 }
 
 void Server::Impl::do_accept() {
-  acceptor.async_accept(net::make_strand(ioc), beast::bind_front_handler(&Impl::on_accept, this));
+  acceptor.async_accept(next_context(), beast::bind_front_handler(&Impl::on_accept, this));
 }
 
 void Server::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
@@ -351,6 +366,7 @@ void Server::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
 void Server::Impl::stop() {
   net::post(strand, [this] {
     if (stopping.exchange(true)) return;
+    for (auto& g : guards) g.reset();  // each context ends when its connections have
     beast::error_code ec;
     acceptor.close(ec);
     retry_timer.cancel();
@@ -366,7 +382,8 @@ void Server::Impl::stop() {
     // cancelled then) or the grace time is over (then everything stops).
     grace_timer.expires_after(opts.shutdown_grace);
     grace_timer.async_wait([this](beast::error_code e) {
-      if (!e) ioc.stop();
+      if (!e)
+        for (auto& c : iocs) c->stop();
     });
     for (auto& s : live) s->on_server_stop();
   });
@@ -398,10 +415,10 @@ const Handler& Server::handler() const { return impl_->handler; }
 void Server::stop() { impl_->stop(); }
 
 void Server::run() {
-  auto loop = [this] {
+  auto loop = [this](net::io_context& ioc) {
     for (;;) {
       try {
-        impl_->ioc.run();
+        ioc.run();
         return;
       } catch (const std::exception& e) {
         // A handler threw past every guard: log it and keep serving.
@@ -410,8 +427,8 @@ void Server::run() {
     }
   };
   std::vector<std::thread> threads;
-  for (unsigned i = 1; i < std::max(1u, impl_->opts.threads); ++i) threads.emplace_back(loop);
-  loop();
+  for (std::size_t i = 1; i < impl_->iocs.size(); ++i) threads.emplace_back(loop, std::ref(*impl_->iocs[i]));
+  loop(impl_->ioc);
   for (auto& t : threads) t.join();
 }
 

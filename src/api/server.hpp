@@ -1,6 +1,7 @@
 #pragma once
-// The HTTP/1.1 server: Boost.Beast on one io_context run by N threads, one
-// strand per connection (no thread per connection). Keep-alive, pipelining,
+// The HTTP/1.1 server: Boost.Beast on N io_contexts, each run by its own
+// thread; the acceptor deals connections out round robin, so a connection's
+// handlers all run on one thread (no thread per connection, no strands). Keep-alive, pipelining,
 // timeouts for idle and slow clients, size limits answered with 414/431/413,
 // graceful stop. Every request goes to Handler::handle (handler.hpp).
 //
