@@ -236,10 +236,7 @@ class Converter {
         std::smatch m;
         static const std::regex two_numbers(R"((-?\d+(?:\.\d+)?)\s*[,;\s]\s*(-?\d+(?:\.\d+)?))");
         const std::regex& re = l.pattern.empty() ? two_numbers : regex(l.pattern);
-        if (!std::regex_search(*t, m, re) || m.size() < 3) {
-          if (quiet) return std::nullopt;  // free text without coordinates
-          return std::nullopt;
-        }
+        if (!std::regex_search(*t, m, re) || m.size() < 3) return std::nullopt;  // text without coordinates
         bool lat_first = l.order == "lat,lon";
         vx = m[lat_first ? 2 : 1].str();
         vy = m[lat_first ? 1 : 2].str();

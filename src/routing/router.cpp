@@ -14,17 +14,6 @@ namespace {
 
 constexpr std::uint32_t kInf = std::numeric_limits<std::uint32_t>::max();
 
-/// Filters of a NearestQuery on one shelter. Same rules as spatial's
-/// reference predicate (snapshot.cpp `matches`); router_test checks that both
-/// keep the same shelters. TODO: share it once spatial exports it.
-bool passes(const Shelter& s, const spatial::NearestQuery& q) {
-  if (q.open_only && s.status != Status::open && !(q.include_unknown_status && s.status == Status::unknown)) return false;
-  if (q.kind && s.kind != *q.kind) return false;
-  if (q.step_free && s.step_free != StepFree::yes) return false;
-  if (!q.min_free) return true;
-  return s.capacity && s.status != Status::full && std::max(0, *s.capacity - s.occupancy.value_or(0)) >= *q.min_free;
-}
-
 /// Per-thread search state, reused across queries: entries are valid only
 /// where stamp == generation, so nothing is cleared between searches. The
 /// heap is keyed by dist + h (h: an A* lower bound of what is left, 0 for a
@@ -219,7 +208,7 @@ WalkAnswer search(const ShelterNodes& shelters, const WalkQuery& q, std::optiona
   };
 
   auto wanted = [&](const ShelterNode& sn, double total) {
-    return total <= limit_m && (only ? sn.shelter->id == *only : passes(*sn.shelter, q.nearest));
+    return total <= limit_m && (only ? sn.shelter->id == *only : spatial::matches(*sn.shelter, q.nearest));
   };
   // Shelters on the origin's own edge: straight along it.
   for (const ShelterNode& sn : shelters.at(snap->node_a)) {

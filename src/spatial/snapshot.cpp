@@ -53,19 +53,6 @@ struct Filter {
   }
 };
 
-/// The reference predicate, written from the Shelter fields (not the packed flags).
-bool matches(const Shelter& s, const NearestQuery& q) {
-  if (q.open_only && !(s.status == Status::open || (q.include_unknown_status && s.status == Status::unknown)))
-    return false;
-  if (q.kind && s.kind != *q.kind) return false;
-  if (q.step_free && s.step_free != StepFree::yes) return false;
-  if (q.min_free) {
-    if (!s.capacity || s.status == Status::full) return false;
-    if (std::max(0, *s.capacity - s.occupancy.value_or(0)) < *q.min_free) return false;
-  }
-  return true;
-}
-
 bool indexable(const Shelter& s) { return s.location && s.location->valid(); }
 
 bool in_box(const Location& l, const BBox& b) {
@@ -127,8 +114,20 @@ void region_box(double w, double e, double s, double n, Vec3& lo, Vec3& hi) {
   hi = {hi.x + pad, hi.y + pad, hi.z + pad};
 }
 
-
 }  // namespace
+
+// The reference predicate, written from the Shelter fields (not the packed flags).
+bool matches(const Shelter& s, const NearestQuery& q) {
+  if (q.open_only && !(s.status == Status::open || (q.include_unknown_status && s.status == Status::unknown)))
+    return false;
+  if (q.kind && s.kind != *q.kind) return false;
+  if (q.step_free && s.step_free != StepFree::yes) return false;
+  if (q.min_free) {
+    if (!s.capacity || s.status == Status::full) return false;
+    if (std::max(0, *s.capacity - s.occupancy.value_or(0)) < *q.min_free) return false;
+  }
+  return true;
+}
 
 /// Static k-d tree over unit vectors (reduced latitude). Implicit layout: node
 /// n has children 2n+1 and 2n+2 and its point range is found by halving, so a

@@ -34,6 +34,11 @@ struct NearestQuery {
   std::optional<Kind> kind;         ///< only this kind
 };
 
+/// Whether one shelter passes a query's filters (open, min_free, step_free,
+/// kind); distance limits are not checked here. The one definition of the
+/// filter rules: the index, the brute force and walking searches use it.
+bool matches(const Shelter& s, const NearestQuery& q);
+
 struct NearestHit {
   const Shelter* shelter;  ///< points into the snapshot; valid while the snapshot lives
   double distance_m;       ///< along the surface, metres
