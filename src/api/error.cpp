@@ -18,6 +18,8 @@ constexpr std::array kTable{
     ErrorInfo{ErrorCode::method_not_allowed, "method_not_allowed", 405, "Method not allowed"},
     ErrorInfo{ErrorCode::request_timeout, "request_timeout", 408, "Request timeout"},
     ErrorInfo{ErrorCode::precondition_failed, "precondition_failed", 412, "Precondition failed"},
+    ErrorInfo{ErrorCode::conflict, "conflict", 409, "Conflict"},
+    ErrorInfo{ErrorCode::too_many_requests, "too_many_requests", 429, "Too many requests"},
     ErrorInfo{ErrorCode::body_too_large, "body_too_large", 413, "Content too large"},
     ErrorInfo{ErrorCode::uri_too_long, "uri_too_long", 414, "URI too long"},
     ErrorInfo{ErrorCode::headers_too_large, "headers_too_large", 431, "Request header fields too large"},

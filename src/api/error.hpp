@@ -27,6 +27,8 @@ enum class ErrorCode {
   method_not_allowed,  ///< the route exists but not for this method
   request_timeout,     ///< the headers or body did not arrive in time
   precondition_failed, ///< If-Match names an older version (someone changed it first)
+  conflict,            ///< the change collides with stored data (a key another shelter has)
+  too_many_requests,   ///< a rate limit (crowd reports, sign-in attempts); Retry-After says when
   body_too_large,      ///< request body over the limit (1 MiB by default)
   uri_too_long,        ///< request target over the limit (8 KiB by default)
   headers_too_large,   ///< header fields over the limit (16 KiB by default)

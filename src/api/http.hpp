@@ -25,6 +25,9 @@ struct Request {
   std::string target;          ///< origin-form, e.g. "/v1/nearest?lat=59.9&lon=10.7"
   Headers headers;
   std::string body;
+  /// The client's address as the transport saw it ("203.0.113.7", "::1"); ""
+  /// for requests that did not come over a socket (command line, tests).
+  std::string peer;
 
   std::optional<std::string_view> header(std::string_view name) const { return find_header(headers, name); }
 };

@@ -15,6 +15,8 @@ constexpr std::array<std::string_view, kRoutes> kRouteNames{
     "nearest",         "route",    "snapshot", "snapshot_key",   "ogc_landing", "ogc_conformance", "ogc_api",
     "ogc_collections", "ogc_collection", "ogc_items", "ogc_item",   "healthz",         "readyz",
     "metrics",         "static",   "tiles",          "shelter",        "shelter_status", "audit",
+    "shelters",        "shelter_retire", "bulk_status",    "imports",        "session",        "events",
+    "shelter_reports", "reports",
     "preflight",       "not_found",   "rejected"};
 
 std::size_t status_slot(int status) {

@@ -38,6 +38,14 @@ enum class Route : std::uint8_t {
   shelter,         ///< GET, PATCH /v1/shelters/{id} (write API)
   shelter_status,  ///< POST /v1/shelters/{id}/status (write API)
   audit,           ///< GET /v1/audit (write API)
+  shelters,        ///< GET (search), POST (create) /v1/shelters
+  shelter_retire,  ///< POST /v1/shelters/{id}/retire
+  bulk_status,     ///< POST /v1/status/bulk
+  imports,         ///< /v1/imports (upload, validate, commit)
+  session,         ///< /v1/session (admin page sign-in)
+  events,          ///< GET /v1/events (Server-Sent Events)
+  shelter_reports, ///< POST, GET /v1/shelters/{id}/reports (crowd reports)
+  reports,         ///< GET /v1/reports, POST /v1/reports/{id}/confirm|dismiss (queue)
   preflight,   ///< OPTIONS
   not_found,   ///< no route matched
   rejected,    ///< refused by the transport before routing (414, 431, 413, 408, 400)
@@ -59,8 +67,8 @@ class Metrics {
   static constexpr std::array<double, 13> kBuckets{0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
                                                    0.01,    0.025,  0.05,    0.1,    0.25,  1.0};
   /// Statuses with their own label; any other counts as "other".
-  static constexpr std::array<int, 16> kStatuses{200, 204, 304, 400, 401, 403, 404, 405,
-                                                 408, 412, 413, 414, 422, 431, 500, 503};
+  static constexpr std::array<int, 20> kStatuses{200, 201, 202, 204, 304, 400, 401, 403, 404, 405,
+                                                 408, 409, 412, 413, 414, 422, 429, 431, 500, 503};
 
  private:
   struct Shard;

@@ -105,7 +105,8 @@ namespace {
 /// One connection. All its handlers run on its own strand, so it needs no lock.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, Server::Impl& srv) : stream_(std::move(socket)), srv_(srv), opts_(srv.opts) {}
+  Session(tcp::socket&& socket, Server::Impl& srv)
+      : peer_(peer_address(socket)), stream_(std::move(socket)), srv_(srv), opts_(srv.opts) {}
   ~Session() { srv_.remove(this); }
 
   void start() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::wait, shared_from_this())); }
@@ -224,6 +225,7 @@ class Session : public std::enable_shared_from_this<Session> {
     req.headers.reserve(16);
     for (const auto& f : msg) req.headers.emplace_back(to_std(f.name_string()), to_std(f.value()));
     req.body = std::move(msg.body());
+    req.peer = peer_;
     bool keep_alive = msg.keep_alive();
     send(srv_.handler.handle(req), keep_alive, false);
   }
@@ -312,6 +314,14 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.close();
   }
 
+  /// Read once per connection (a system call), copied into each request.
+  static std::string peer_address(const tcp::socket& socket) {
+    beast::error_code ec;
+    auto ep = socket.remote_endpoint(ec);
+    return ec ? std::string() : ep.address().to_string();
+  }
+
+  std::string peer_;
   beast::tcp_stream stream_;
   Server::Impl& srv_;
   const ServerOptions& opts_;
