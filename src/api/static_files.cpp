@@ -81,7 +81,9 @@ std::optional<Response> StaticFiles::serve(std::string_view url_path) const {
     bool looks_like_file = last.find('.') != std::string_view::npos;
     bool unsafe = url_path.find("..") != std::string_view::npos;
     if (looks_like_file || unsafe) return std::nullopt;
-    file = resolve_static_path(root_, "/index.html");
+    // The admin page is a second page of the same build, with routes of its own.
+    bool admin = url_path == "/admin" || url_path.starts_with("/admin/");
+    file = resolve_static_path(root_, admin ? "/admin.html" : "/index.html");
     if (!file) return std::nullopt;
   }
   std::ifstream in(*file, std::ios::binary);

@@ -19,6 +19,7 @@ class StaticFilesTest : public ::testing::Test {
     fs::create_directories(tmp.path() / "www/assets");
     fs::create_directories(tmp.path() / "www/docs");
     write("www/index.html", "<!doctype html><title>app</title>");
+    write("www/admin.html", "<!doctype html><title>admin</title>");
     write("www/assets/app-1a2b.js", "console.log(1)");
     write("www/assets/style.css", "body{}");
     write("www/docs/index.html", "docs");
@@ -64,6 +65,21 @@ TEST_F(StaticFilesTest, ClientRoutesFallBackToIndex) {
   EXPECT_EQ(get("/v1/unknown").status, 404) << "API paths never fall back";
   EXPECT_EQ(get("/ogc/unknown").status, 404);
   EXPECT_EQ(get("/healthz").status, 200) << "API routes win over files";
+}
+
+TEST_F(StaticFilesTest, AdminRoutesFallBackToAdminPage) {
+  for (const char* t : {"/admin", "/admin/", "/admin/shelters/42", "/admin.html"}) {
+    Response r = get(t);
+    EXPECT_EQ(r.status, 200) << t;
+    EXPECT_EQ(r.body, "<!doctype html><title>admin</title>") << t;
+    EXPECT_EQ(r.header("Content-Type"), "text/html; charset=utf-8") << t;
+    EXPECT_EQ(r.header("Cache-Control"), "no-cache") << t;
+  }
+  EXPECT_EQ(get("/administrator").body, "<!doctype html><title>app</title>") << "only the /admin path, not a prefix";
+  EXPECT_EQ(get("/shelter/admin").body, "<!doctype html><title>app</title>");
+  EXPECT_EQ(get("/admin/missing.js").status, 404) << "a missing asset is not the page";
+  fs::remove(tmp.path() / "www/admin.html");
+  EXPECT_EQ(get("/admin").status, 404) << "a build without the admin page does not answer with the citizen app";
 }
 
 TEST_F(StaticFilesTest, NoPathTraversal) {

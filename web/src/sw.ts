@@ -74,6 +74,8 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== self.location.origin) return;
   // The API and the snapshot always go to the network; the page decides what to keep.
   if (url.pathname.startsWith('/v1/') || url.pathname.startsWith('/ogc') || url.pathname === '/sw.js') return;
+  // The admin page is another page, not a route of the app: never answer it with index.html.
+  if (/^\/admin(\/|\.html$|$)/.test(url.pathname)) return;
   if (url.pathname.startsWith('/tiles/')) return event.respondWith(tile(req));
   if (req.mode === 'navigate') {
     return event.respondWith(

@@ -1,0 +1,98 @@
+// The audit log: every change with who, when, why and the fields before and
+// after; oldest first, paged with next_after ("Show more").
+
+import { h } from '../ui/dom';
+import { describe, query, request } from './api';
+import type { Ctx } from './main';
+import { announce, busy, formatTime, setFieldError, textField } from './ui';
+
+const PAGE = 50;
+
+interface Entry {
+  seq: number;
+  revision: number;
+  time: string;
+  actor: string;
+  reason: string;
+  shelter: number;
+  op: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}
+
+const show = (v: unknown) => (v === null || v === undefined || v === '' ? '—' : Array.isArray(v) ? v.join(', ') : String(v));
+
+function changes(e: Entry): HTMLElement {
+  const before = e.before ?? {};
+  const after = e.after ?? {};
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  if (!keys.length) return h('span', { class: 'sub' }, '—');
+  return h(
+    'ul',
+    { class: 'changes' },
+    ...keys.map((k) => h('li', {}, h('span', { class: 'k' }, k), ': ', h('del', {}, show(before[k])), ' → ', h('ins', {}, show(after[k])))),
+  );
+}
+
+export function renderAudit(ctx: Ctx): void {
+  const params = new URLSearchParams(location.search);
+  const shelter = textField({ label: 'Shelter id', name: 'shelter', value: params.get('shelter') ?? '', hint: 'Empty for all shelters.', attrs: { inputmode: 'numeric', size: '8' } });
+  const filter = h('form', { class: 'filters', novalidate: true }, shelter.wrap, h('div', { class: 'field submit' }, h('button', { type: 'submit', class: 'button' }, 'Show')));
+  filter.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const v = shelter.input.value.trim();
+    if (v && !/^\d+$/.test(v)) {
+      setFieldError(shelter, 'A shelter id is a whole number.');
+      return shelter.input.focus();
+    }
+    ctx.go('/admin/audit' + query({ shelter: v }));
+  });
+  const summary = h('p', { class: 'summary', id: 'audit-summary' }, 'Loading the audit log…');
+  const body = h('tbody');
+  const table = h(
+    'table',
+    { class: 'table audit', 'aria-labelledby': 'audit-summary', hidden: true },
+    h('thead', {}, h('tr', {}, ...['#', 'Time', 'Who', 'Shelter', 'What', 'Reason', 'Change'].map((c) => h('th', { scope: 'col' }, c)))),
+    body,
+  );
+  const more = h('button', { type: 'button', class: 'button', hidden: true }, 'Show more');
+  ctx.root.replaceChildren(h('h1', { tabindex: '-1' }, 'Audit log'), filter, summary, table, h('div', { class: 'actions' }, more));
+
+  let after: number | null = 0;
+  let count = 0;
+  const id = params.get('shelter');
+  async function page(focusFirst: boolean): Promise<void> {
+    try {
+      const { body: b } = await request<{ entries: Entry[]; next_after: number | null }>('GET', '/v1/audit' + query({ shelter: id, after: after || undefined, limit: PAGE }));
+      if (!ctx.current()) return;
+      const rows = b.entries.map((e) => {
+        const cell = (label: string, ...c: (Node | string)[]) => h('td', { 'data-label': label }, ...c);
+        return h(
+          'tr',
+          {},
+          h('th', { scope: 'row', tabindex: '-1' }, String(e.seq)),
+          cell('Time', formatTime(e.time)),
+          cell('Who', e.actor),
+          cell('Shelter', h('a', { href: `/admin/shelters/${e.shelter}` }, String(e.shelter))),
+          cell('What', e.op),
+          cell('Reason', e.reason),
+          cell('Change', changes(e)),
+        );
+      });
+      body.append(...rows);
+      count += rows.length;
+      after = b.next_after;
+      table.hidden = count === 0;
+      const end = b.entries.length < PAGE || after === null;
+      more.hidden = end;
+      summary.textContent = count === 0 ? 'No entries.' : `${count} entries, oldest first${end ? '' : '; more below'}.`;
+      announce(focusFirst ? `${rows.length} more entries.` : summary.textContent);
+      if (focusFirst) (rows[0]?.querySelector('th') as HTMLElement | null)?.focus();
+    } catch (e) {
+      summary.textContent = `Could not load the audit log: ${describe(e)}`;
+      summary.setAttribute('role', 'alert');
+    }
+  }
+  more.addEventListener('click', () => void busy(more, () => page(true)));
+  void page(false);
+}
