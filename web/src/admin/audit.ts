@@ -6,6 +6,7 @@ import { describe, query, request } from './api';
 import type { Ctx } from './main';
 import { announce, busy, formatTime, setFieldError, textField } from './ui';
 
+/** Entries per page; `?limit=N` in the address changes it. */
 const PAGE = 50;
 
 interface Entry {
@@ -45,7 +46,7 @@ export function renderAudit(ctx: Ctx): void {
       setFieldError(shelter, 'A shelter id is a whole number.');
       return shelter.input.focus();
     }
-    ctx.go('/admin/audit' + query({ shelter: v }));
+    ctx.go('/admin/audit' + query({ shelter: v, limit: params.get('limit') }));
   });
   const summary = h('p', { class: 'summary', id: 'audit-summary' }, 'Loading the audit log…');
   const body = h('tbody');
@@ -61,9 +62,10 @@ export function renderAudit(ctx: Ctx): void {
   let after: number | null = 0;
   let count = 0;
   const id = params.get('shelter');
+  const limit = Math.min(1000, Math.max(1, Math.floor(Number(params.get('limit'))) || PAGE));
   async function page(focusFirst: boolean): Promise<void> {
     try {
-      const { body: b } = await request<{ entries: Entry[]; next_after: number | null }>('GET', '/v1/audit' + query({ shelter: id, after: after || undefined, limit: PAGE }));
+      const { body: b } = await request<{ entries: Entry[]; next_after: number | null }>('GET', '/v1/audit' + query({ shelter: id, after: after || undefined, limit }));
       if (!ctx.current()) return;
       const rows = b.entries.map((e) => {
         const cell = (label: string, ...c: (Node | string)[]) => h('td', { 'data-label': label }, ...c);
@@ -83,7 +85,7 @@ export function renderAudit(ctx: Ctx): void {
       count += rows.length;
       after = b.next_after;
       table.hidden = count === 0;
-      const end = b.entries.length < PAGE || after === null;
+      const end = b.entries.length < limit || after === null;
       more.hidden = end;
       summary.textContent = count === 0 ? 'No entries.' : `${count} entries, oldest first${end ? '' : '; more below'}.`;
       announce(focusFirst ? `${rows.length} more entries.` : summary.textContent);
