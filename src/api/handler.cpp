@@ -59,6 +59,7 @@ Route match(std::string_view path, std::string_view& rest) {
   if (path == "/v1/snapshot") return Route::snapshot;
   if (path == "/v1/snapshot/key") return Route::snapshot_key;
   if (path == "/v1/audit") return Route::audit;
+  if (path == "/v1/session") return Route::session;
   if (constexpr std::string_view kShelters = "/v1/shelters/"; path.starts_with(kShelters)) {
     rest = path.substr(kShelters.size());
     if (rest.ends_with("/status")) rest.remove_suffix(7);
@@ -200,7 +201,7 @@ Response Handler::dispatch(const Request& req, Route& route) const {
       throw ApiError(ErrorCode::not_found, fmt::format("no collection at {}; the only one is 'shelters'", t.path));
     throw ApiError(ErrorCode::not_found, fmt::format("no resource at {}", t.path));
   }
-  if (route == Route::shelter || route == Route::shelter_status || route == Route::audit)
+  if (route == Route::shelter || route == Route::shelter_status || route == Route::audit || route == Route::session)
     return write_api(req, route, t, rest);
   if (req.method == "OPTIONS") {
     route = Route::preflight;
@@ -311,11 +312,14 @@ Response Handler::dispatch(const Request& req, Route& route) const {
   }
 }
 
-/// The write API's routes: bearer tokens, so CORS may allow any origin (no
-/// cookies are involved).
+/// The write API's routes. Cookies are SameSite=Strict and every
+/// cookie-authenticated change needs the X-CSRF-Token header, which another
+/// origin cannot send without a preflight that allows no credentials; so
+/// CORS may stay open to any origin for token holders.
 Response Handler::write_api(const Request& req, Route& route, const Target& t, std::string_view id) const {
   const std::string_view allow = route == Route::shelter          ? "GET, PATCH, OPTIONS"
                                  : route == Route::shelter_status ? "POST, OPTIONS"
+                                 : route == Route::session        ? "GET, POST, DELETE, OPTIONS"
                                                                   : "GET, OPTIONS";
   if (req.method == "OPTIONS") {
     route = Route::preflight;
@@ -327,9 +331,11 @@ Response Handler::write_api(const Request& req, Route& route, const Target& t, s
                  {"Allow", std::string(allow)}};
     return r;
   }
-  const bool allowed = route == Route::shelter          ? req.method == "GET" || req.method == "PATCH"
-                       : route == Route::shelter_status ? req.method == "POST"
-                                                        : req.method == "GET";
+  const std::string_view m = req.method;
+  const bool allowed = route == Route::shelter          ? m == "GET" || m == "PATCH"
+                       : route == Route::shelter_status ? m == "POST"
+                       : route == Route::session        ? m == "GET" || m == "POST" || m == "DELETE"
+                                                        : m == "GET";
   if (!allowed) {
     Response r = problem_response(ErrorCode::method_not_allowed,
                                   fmt::format("{} is not allowed on {}; use {}", req.method, t.path, allow));
@@ -337,10 +343,15 @@ Response Handler::write_api(const Request& req, Route& route, const Target& t, s
     return r;
   }
   if (!opts_.writer) throw ApiError(ErrorCode::not_found, fmt::format("the write API is not enabled on this server ({})", t.path));
-  Response r = route == Route::audit              ? opts_.writer->audit(req, t.query)
-               : route == Route::shelter_status   ? opts_.writer->post_status(req, id)
-               : req.method == "PATCH"            ? opts_.writer->patch_shelter(req, id)
-                                                  : opts_.writer->get_shelter(req, id);
+  Writer& w = *opts_.writer;
+  Response r;
+  switch (route) {
+    case Route::audit: r = w.audit(req, t.query); break;
+    case Route::shelter_status: r = w.post_status(req, id); break;
+    case Route::shelter: r = m == "PATCH" ? w.patch_shelter(req, id) : w.get_shelter(req, id); break;
+    case Route::session: r = m == "POST" ? w.sign_in(req) : m == "DELETE" ? w.sign_out(req) : w.get_session(req); break;
+    default: throw ApiError(ErrorCode::internal_error, "unrouted write path");
+  }
   r.headers.emplace_back("Access-Control-Expose-Headers", "ETag");
   return r;
 }

@@ -7,6 +7,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "api/detail/write_common.hpp"
 #include "api/error.hpp"
 #include "api/params.hpp"
 #include "core/shelter_json.hpp"
@@ -14,26 +15,18 @@
 
 namespace rifugio::api {
 
-namespace {
+namespace detail {
 
 using nlohmann::json;
 
 constexpr std::size_t kMaxReason = 1000;
 
-Response json_answer(const json& j, int status = 200) {
+Response json_answer(const json& j, int status) {
   Response r;
   r.status = status;
   r.headers = {{"Content-Type", "application/json"}, {"Cache-Control", "no-store"}};
   r.body = j.dump(-1, ' ', false, json::error_handler_t::replace);
   return r;
-}
-
-std::string etag(const Shelter& s) { return fmt::format("\"{}\"", s.version); }
-
-ShelterId shelter_id(std::string_view segment) {
-  auto id = parse_shelter_id(segment);
-  if (!id) throw ApiError(ErrorCode::not_found, fmt::format("no shelter with id '{}'", segment));
-  return *id;
 }
 
 json parse_body(const Request& req) {
@@ -43,14 +36,60 @@ json parse_body(const Request& req) {
   return j;
 }
 
+std::string require_string(const json& body, const std::string& field, std::size_t max) {
+  auto it = body.find(field);
+  if (it == body.end() || !it->is_string() || it->get<std::string>().empty())
+    throw ApiError(ErrorCode::invalid_field, fmt::format("{}: required, a non-empty string", field), field);
+  if (it->get<std::string>().size() > max)
+    throw ApiError(ErrorCode::invalid_field, fmt::format("{}: at most {} bytes", field, max), field);
+  return it->get<std::string>();
+}
+
 std::string require_reason(const json& body) {
   auto it = body.find("reason");
   if (it == body.end() || !it->is_string() || it->get<std::string>().empty())
     throw ApiError(ErrorCode::invalid_field, "reason: required, a non-empty string (it goes to the audit log)",
                    "reason");
-  if (it->get<std::string>().size() > kMaxReason)
-    throw ApiError(ErrorCode::invalid_field, fmt::format("reason: at most {} bytes", kMaxReason), "reason");
-  return it->get<std::string>();
+  return require_string(body, "reason", kMaxReason);
+}
+
+std::string scope(const User& u) {
+  switch (u.role) {
+    case Role::admin: return "admin";
+    case Role::warden: return "warden of its shelters";
+    case Role::editor: break;
+  }
+  std::string region = u.country;
+  if (!u.municipality.empty()) region += (region.empty() ? "" : "/") + u.municipality;
+  if (!u.region.empty()) region += (region.empty() ? "" : ", ") + std::string("its area");
+  return "editor for " + region;
+}
+
+json user_json(const User& u) {
+  json region = nullptr;
+  if (!u.region.empty()) region = json::parse(u.region, nullptr, false);
+  if (region.is_discarded()) region = nullptr;
+  return {{"name", u.name},
+          {"role", to_string(u.role)},
+          {"country", u.country},
+          {"municipality", u.municipality},
+          {"shelters", u.shelters},
+          {"region", std::move(region)}};
+}
+
+}  // namespace detail
+
+namespace {
+
+using nlohmann::json;
+using namespace detail;
+
+std::string etag(const Shelter& s) { return fmt::format("\"{}\"", s.version); }
+
+ShelterId shelter_id(std::string_view segment) {
+  auto id = parse_shelter_id(segment);
+  if (!id) throw ApiError(ErrorCode::not_found, fmt::format("no shelter with id '{}'", segment));
+  return *id;
 }
 
 /// The version an If-Match header asks for: "N" (strong) or * (any = 0).
@@ -97,17 +136,6 @@ void set(Shelter& s, const std::string& field, const std::string& text) {
   }
 }
 
-std::string scope(const User& u) {
-  switch (u.role) {
-    case Role::admin: return "admin";
-    case Role::warden: return "warden of its shelters";
-    case Role::editor: break;
-  }
-  std::string region = u.country;
-  if (!u.municipality.empty()) region += (region.empty() ? "" : "/") + u.municipality;
-  return "editor for " + region;
-}
-
 Shelter load(Store& store, ShelterId id) {
   auto s = store.get(id);
   if (!s) throw ApiError(ErrorCode::not_found, fmt::format("no shelter with id '{}'", id));
@@ -145,29 +173,6 @@ bool may_set_status(const User& u, const Shelter& s) {
 Writer::Writer(std::unique_ptr<Store> store, Committed committed)
     : store_(std::move(store)), committed_(std::move(committed)) {}
 
-User Writer::authenticate(const Request& req) {
-  auto h = req.header("Authorization");
-  if (!h || h->empty())
-    throw ApiError(ErrorCode::unauthorized, "this endpoint needs an API token: Authorization: Bearer rf_...");
-  std::string_view v = *h;
-  constexpr std::string_view kScheme = "bearer ";
-  if (v.size() <= kScheme.size() ||
-      !std::equal(kScheme.begin(), kScheme.end(), v.begin(),
-                  [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); }))
-    throw ApiError(ErrorCode::unauthorized, "Authorization: only the Bearer scheme is accepted");
-  v.remove_prefix(kScheme.size());
-  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
-  auto a = rifugio::authenticate(*store_, v, now_utc());
-  if (!a.user) {
-    // Never echo the token; say "expired" or "revoked" only to its holder.
-    const bool known = a.failure == "expired" || a.failure == "revoked";
-    throw ApiError(ErrorCode::unauthorized, known ? fmt::format("the token has {}", a.failure == "expired" ? "expired" : "been revoked")
-                                                  : std::string("the token is not valid"));
-  }
-  return std::move(*a.user);
-}
-
 Shelter Writer::commit(const User& user, const Shelter& next, const std::string& reason) {
   CommitResult r;
   try {
@@ -185,7 +190,7 @@ Shelter Writer::commit(const User& user, const Shelter& next, const std::string&
 
 Writer::Edit Writer::start(const Request& req, std::string_view id, bool (*allowed)(const User&, const Shelter&),
                            std::string_view action) {
-  User user = authenticate(req);
+  User user = authenticate_locked(req);
   json body = parse_body(req);
   Shelter current = load(*store_, shelter_id(id));
   if (!allowed(user, current))
@@ -197,7 +202,7 @@ Writer::Edit Writer::start(const Request& req, std::string_view id, bool (*allow
 
 Response Writer::get_shelter(const Request& req, std::string_view id_text) {
   std::lock_guard lock(mutex_);
-  authenticate(req);
+  authenticate_locked(req);
   Shelter s = load(*store_, shelter_id(id_text));
   Response r = json_answer(to_json(s));
   r.headers.emplace_back("ETag", etag(s));
@@ -261,7 +266,7 @@ Response Writer::post_status(const Request& req, std::string_view id_text) {
 
 Response Writer::audit(const Request& req, const QueryParams& query) {
   std::lock_guard lock(mutex_);
-  const User user = authenticate(req);
+  const User user = authenticate_locked(req);
   AuditQuery q;
   std::size_t limit = 100;
   std::map<std::string, bool> seen;

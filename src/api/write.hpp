@@ -3,10 +3,20 @@
 // through Store::commit with the user as actor and the caller's reason (so
 // it is in the audit log), then published as a new snapshot at once.
 //
+//   POST  /v1/session               {"user", "password"} -> cookie + csrf  (throttled)
+//   GET   /v1/session               who the cookie belongs to
+//   DELETE /v1/session              sign out
+//   GET   /v1/shelters?q=...        search what the caller may change
+//   POST  /v1/shelters              create {field: value, ..., "reason"}   editor in region, admin
 //   GET   /v1/shelters/{id}         the stored record and its version (ETag)
 //   PATCH /v1/shelters/{id}         {field: value, ..., "reason": "..."}  editor in region, admin
 //   POST  /v1/shelters/{id}/status  {"status", "occupancy"?, "reason"}     warden of it, editor, admin
+//   POST  /v1/shelters/{id}/retire  {"reason"}                             editor in region, admin
+//   POST  /v1/status/bulk           {"status", "reason", selection}        editor in region, admin
 //   GET   /v1/audit?shelter=ID      the audit log                          admin; editor: its region
+//
+// Authentication (authenticate()): an API token (Authorization: Bearer) or
+// the session cookie, which needs X-CSRF-Token on every request but GET/HEAD.
 //
 // Usage (what rifugio serve does):
 //   auto writer = std::make_shared<api::Writer>(open_store(path),
@@ -19,6 +29,7 @@
 #include <string_view>
 
 #include "api/http.hpp"
+#include "api/throttle.hpp"
 #include "storage/store.hpp"
 
 namespace rifugio::api {
@@ -33,15 +44,29 @@ class Writer {
   /// every call, reads included, is serialised by one mutex).
   explicit Writer(std::unique_ptr<Store> store, Committed committed = {});
 
-  /// The answers; each throws ApiError (401, 403, 404, 400, 422, 412).
+  /// The caller of a protected endpoint: the one check every one of them
+  /// makes. Accepts "Authorization: Bearer rf_..." or the session cookie
+  /// rifugio_session; with the cookie, every method but GET and HEAD must
+  /// carry X-CSRF-Token equal to the session's (else 403). Throws ApiError
+  /// 401 (no, a wrong, an expired or a revoked token or session; the
+  /// message never contains the secret) or 403. Takes the writer's lock.
+  User authenticate(const Request& req);
+
+  /// The answers; each throws ApiError (401, 403, 404, 400, 409, 412, 422, 429).
+  Response sign_in(const Request& req);
+  Response get_session(const Request& req);
+  Response sign_out(const Request& req);
   Response get_shelter(const Request& req, std::string_view id);
   Response patch_shelter(const Request& req, std::string_view id);
   Response post_status(const Request& req, std::string_view id);
   Response audit(const Request& req, const QueryParams& query);
 
+  /// The name of the session cookie.
+  static constexpr std::string_view kSessionCookie = "rifugio_session";
+
  private:
-  /// The caller, from "Authorization: Bearer rf_..."; 401 otherwise. Needs mutex_.
-  User authenticate(const Request& req);
+  /// authenticate() for a caller that holds mutex_.
+  User authenticate_locked(const Request& req);
   /// The start of every change: the caller, the body, the shelter as
   /// stored, and the reason; 403 unless allowed(user, shelter). Needs mutex_.
   struct Edit {
@@ -58,10 +83,11 @@ class Writer {
   std::mutex mutex_;
   std::unique_ptr<Store> store_;
   Committed committed_;
+  SignInThrottle throttle_;  ///< guarded by mutex_
 };
 
 /// Whether the user may change the shelter's fields (admin; editor whose
-/// country and municipality, where set, are the shelter's).
+/// country, municipality and region polygon, where set, hold the shelter).
 bool may_edit(const User& user, const Shelter& shelter);
 /// may_edit, or a warden of that shelter.
 bool may_set_status(const User& user, const Shelter& shelter);

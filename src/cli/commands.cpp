@@ -1,6 +1,7 @@
 #include "cli/commands.hpp"
 
 #include <fmt/format.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -193,6 +194,29 @@ int cmd_audit(const Options& o) {
   return 0;
 }
 
+// The first line of standard input, without its line end. On a terminal the
+// typing is not echoed. The password never appears in an argument list
+// (visible to every local user in /proc) or in a message.
+std::string read_password() {
+  const bool tty = isatty(STDIN_FILENO);
+  termios saved{};
+  if (tty && tcgetattr(STDIN_FILENO, &saved) == 0) {
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    fmt::print(stderr, "password: ");
+  }
+  std::string line;
+  std::getline(std::cin, line);
+  if (tty) {
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+    fmt::print(stderr, "\n");
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (line.empty()) throw InputError("password: nothing on standard input");
+  return line;
+}
+
 int cmd_user_add(const Options& o) {
   auto store = open(o);
   const auto& a = o.account;
@@ -203,8 +227,24 @@ int cmd_user_add(const Options& o) {
     Shelter probe;  // the same check as a shelter's country
     set_field(probe, "country", u.country);
   }
+  // Read (and check) the password before adding, so a bad one leaves no account behind.
+  std::string password;
+  if (a.password_stdin) {
+    password = read_password();
+    if (password.size() < kMinPassword) throw InputError(fmt::format("password: at least {} characters", kMinPassword));
+  }
   store->add_user(u);
-  fmt::print("user {} added ({})\n", u.name, a.role);
+  if (a.password_stdin) set_password(*store, u.name, password);
+  fmt::print("user {} added ({}{})\n", u.name, a.role, a.password_stdin ? ", with a password" : "");
+  return 0;
+}
+
+int cmd_user_passwd(const Options& o) {
+  auto store = open(o);
+  if (!store->user(o.account.name)) throw NotFound(fmt::format("user {} does not exist", o.account.name));
+  std::string password = read_password();
+  set_password(*store, o.account.name, password);
+  fmt::print("password of {} set\n", o.account.name);
   return 0;
 }
 
@@ -430,6 +470,7 @@ int run(const Options& o) {
   if (o.command == "graph build") return cmd_graph_build(o);
   if (o.command == "tiles build") return cmd_tiles_build(o);
   if (o.command == "user add") return cmd_user_add(o);
+  if (o.command == "user passwd") return cmd_user_passwd(o);
   if (o.command == "token create") return cmd_token_create(o);
   if (o.command == "token revoke") return cmd_token_revoke(o);
   throw UsageError(fmt::format("command '{}' is not available in this build", o.command));

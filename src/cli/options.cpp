@@ -94,6 +94,10 @@ Options parse_options(int argc, const char* const* argv) {
   user_add->add_option("--country", o.account.country, "Editor's region: ISO 3166-1 alpha-2 code, e.g. NO");
   user_add->add_option("--municipality", o.account.municipality, "Editor's region: municipality, exact name");
   user_add->add_option("--shelter", o.account.shelters, "Warden's shelter id (repeat for several)");
+  user_add->add_flag("--password-stdin", o.account.password_stdin,
+                     "Read a password (for signing in on /admin) from the first line of standard input");
+  auto* user_passwd = user->add_subcommand("passwd", "Set a user's password, read from the first line of standard input");
+  user_passwd->add_option("name", o.account.name, "User name")->required();
   auto* token = app.add_subcommand("token", "API tokens (bearer tokens of the write API)");
   token->require_subcommand(1, 1);
   auto* token_create = token->add_subcommand("create", "Create a token for a user and print it once");

@@ -66,20 +66,22 @@ struct ServeArgs {
   std::string tiles;
 };
 
-/// rifugio user add NAME --role R ..., rifugio token create NAME | revoke ID
+/// rifugio user add NAME --role R ... [--password-stdin], rifugio user passwd NAME,
+/// rifugio token create NAME | revoke ID
 struct AccountArgs {
   std::string name;          ///< user name (user add, token create)
   std::string role;          ///< admin | editor | warden
   std::string country;       ///< editor's region: ISO alpha-2
   std::string municipality;  ///< editor's region: exact municipality name
   std::vector<std::int64_t> shelters;  ///< warden's shelters
+  bool password_stdin = false;  ///< user add: read a password from standard input
   int expires_days = 0;      ///< token create: 0 = never
   std::string token_id;      ///< token revoke: the public id (rf_<id>_...)
 };
 
 struct Options {
   std::string command;  ///< import, export, list, show, nearest, stats, edit, audit, serve, "graph build", "tiles build",
-                        ///< "user add", "token create", "token revoke"
+                        ///< "user add", "user passwd", "token create", "token revoke"
   std::string db;       ///< DEFAULT: $RIFUGIO_DB or var/rifugio.db
   ImportArgs import;
   NearestArgs nearest;

@@ -79,6 +79,99 @@ IssuedToken issue_token(Store& store, const std::string& user, int expires_days,
   return out;
 }
 
+namespace {
+
+// Passwords are guessable, unlike tokens: a moderate argon2id cost (libsodium's
+// interactive limits: 2 passes over 64 MiB, about 0.1 s) slows offline guessing.
+constexpr unsigned long long kPasswordOps = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+constexpr std::size_t kPasswordMem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+
+std::string hash_secret(std::string_view secret, unsigned long long ops, std::size_t mem) {
+  init_sodium();
+  char hash[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str_alg(hash, secret.data(), secret.size(), ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
+    throw Error("argon2id: out of memory while hashing");
+  return hash;
+}
+
+// Verified in place of a missing user's hash: the same algorithm and cost as
+// a real one, of a random password nobody knows.
+const std::string& dummy_hash() {
+  static const std::string hash = hash_secret(random_base64url(32), kPasswordOps, kPasswordMem);
+  return hash;
+}
+
+}  // namespace
+
+void set_password(Store& store, const std::string& user, std::string_view password) {
+  if (password.size() < kMinPassword)
+    throw InputError(fmt::format("password: at least {} characters", kMinPassword));
+  if (password.size() > kMaxPassword) throw InputError(fmt::format("password: at most {} bytes", kMaxPassword));
+  if (!store.user(user)) throw NotFound(fmt::format("user {} does not exist", user));
+  store.set_password_hash(user, hash_secret(password, kPasswordOps, kPasswordMem));
+}
+
+std::string password_hash_or_dummy(Store& store, const std::string& user) {
+  auto hash = store.password_hash(user);
+  if (!hash || hash->empty()) return "";
+  return *hash;
+}
+
+bool verify_password(const std::string& hash, std::string_view password) {
+  init_sodium();
+  // Without a hash (unknown user, no password set) the dummy is verified and
+  // the answer is no: the same work either way.
+  const std::string& h = hash.empty() ? dummy_hash() : hash;
+  if (password.size() > kMaxPassword) password = password.substr(0, kMaxPassword);
+  const bool ok = crypto_pwhash_str_verify(h.c_str(), password.data(), password.size()) == 0;
+  return ok && !hash.empty();
+}
+
+std::optional<User> check_password(Store& store, const std::string& user, std::string_view password) {
+  if (!verify_password(password_hash_or_dummy(store, user), password)) return std::nullopt;
+  return store.user(user);
+}
+
+std::string session_hash(std::string_view id) {
+  init_sodium();
+  unsigned char h[crypto_generichash_BYTES];
+  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(id.data()), id.size(), nullptr, 0);
+  std::string out(sizeof h * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), h, sizeof h);
+  out.resize(sizeof h * 2);
+  return out;
+}
+
+IssuedSession start_session(Store& store, const std::string& user, UnixTime now, UnixTime ttl) {
+  init_sodium();
+  IssuedSession out;
+  // A session id carries 256 random bits: a fast hash is enough to keep a
+  // stolen database from yielding usable cookies.
+  out.id = random_base64url(kSecretBytes);
+  out.record = {session_hash(out.id), user, random_base64url(kSecretBytes), now, now + ttl, 0};
+  store.add_session(out.record);
+  return out;
+}
+
+SessionCheck check_session(Store& store, std::string_view id, UnixTime now) {
+  if (id.size() < 40 || id.size() > 64 ||
+      id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != std::string_view::npos)
+    return {std::nullopt, std::nullopt, "malformed"};
+  auto rec = store.session(session_hash(id));
+  if (!rec) return {std::nullopt, std::nullopt, "unknown"};
+  if (rec->revoked) return {std::nullopt, std::nullopt, "signed out"};
+  if (rec->expires <= now) return {std::nullopt, std::nullopt, "expired"};
+  auto user = store.user(rec->user);
+  if (!user) return {std::nullopt, std::nullopt, "unknown"};
+  return {std::move(user), std::move(rec), ""};
+}
+
+bool secrets_equal(std::string_view a, std::string_view b) {
+  init_sodium();
+  // The length of a CSRF token is public; only the contents are compared in constant time.
+  return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
 Authentication authenticate(Store& store, std::string_view token, UnixTime now) {
   auto id = token_id(token);
   if (!id) return {std::nullopt, "malformed"};

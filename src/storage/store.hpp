@@ -77,13 +77,28 @@ std::optional<Role> parse_role(std::string_view);
 struct User {
   std::string name;  ///< unique; the actor in the audit log
   Role role = Role::warden;
-  /// Editor's region: shelters whose country (ISO alpha-2) and, when set,
-  /// municipality (exact match) are these. "" = not restricted by that field;
-  /// an editor has at least one of them.
+  /// Editor's region: shelters whose country (ISO alpha-2), municipality
+  /// (exact match) and position (inside `region`) are these; every field that
+  /// is set must match. "" = not restricted by that field; an editor has at
+  /// least one of them.
   std::string country;
   std::string municipality;
+  /// A GeoJSON Polygon or MultiPolygon geometry in WGS84 (lon, lat), as
+  /// stored; "" = none. Checked by api::may_edit (point in polygon, GDAL).
+  std::string region;
   std::vector<ShelterId> shelters;  ///< warden: the shelters it answers for
   UnixTime created = 0;
+};
+
+/// A signed-in browser session (POST /v1/session). The session id itself is
+/// only in the browser's cookie; the store keeps its BLAKE2b hash.
+struct UserSession {
+  std::string id_hash;  ///< hex BLAKE2b-256 of the session id (the lookup key)
+  std::string user;     ///< User::name
+  std::string csrf;     ///< the value X-CSRF-Token must carry on every non-GET request
+  UnixTime created = 0;
+  UnixTime expires = 0;
+  UnixTime revoked = 0;  ///< 0 = not signed out
 };
 
 /// A stored API token: only its argon2id hash (libsodium crypto_pwhash_str),
@@ -135,6 +150,16 @@ class Store {
   virtual std::optional<ApiToken> token(const std::string& id) = 0;
   /// Mark revoked at `when` (kept for the record). @throws NotFound.
   virtual void revoke_token(const std::string& id, UnixTime when) = 0;
+  /// The user's argon2id password hash (crypto_pwhash_str); "" = no password
+  /// set; nullopt for an unknown user.
+  virtual std::optional<std::string> password_hash(const std::string& user) = 0;
+  /// @throws NotFound for an unknown user.
+  virtual void set_password_hash(const std::string& user, const std::string& hash) = 0;
+  /// @throws NotFound for an unknown user, Conflict for a duplicate id hash.
+  virtual void add_session(const UserSession& session) = 0;
+  virtual std::optional<UserSession> session(const std::string& id_hash) = 0;
+  /// Mark signed out at `when`; a no-op for an unknown or already revoked session.
+  virtual void revoke_session(const std::string& id_hash, UnixTime when) = 0;
 };
 
 /// Open a store: a file path (SQLite, created if missing). @throws StoreError.

@@ -9,6 +9,7 @@
 #include "../test_util.hpp"
 #include "api/handler.hpp"
 #include "api_fixture.hpp"
+#include "write_fixture.hpp"
 #include "storage/accounts.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
@@ -16,70 +17,6 @@ namespace rifugio::api {
 namespace {
 
 using nlohmann::json;
-
-class WriteApi : public ::testing::Test {
- protected:
-  void SetUp() override {
-    SqliteStore seed(dir.file("r.db"));
-    ChangeSet cs{"test", "seed", false, {}};
-    for (auto s : test::sample_shelters()) {  // ids 1..11 in order: 7 is in Bærum, 8 and 9 in Fiji
-      s.id = 0;
-      s.keys = {{"t", s.name}};
-      cs.changes.push_back({Change::Op::create, s, ""});
-    }
-    seed.commit(cs);
-    seed.add_user({.name = "root", .role = Role::admin});
-    seed.add_user({.name = "ed", .role = Role::editor, .country = "NO", .municipality = "Oslo"});
-    seed.add_user({.name = "fiji", .role = Role::editor, .country = "FJ"});
-    seed.add_user({.name = "ola", .role = Role::warden, .shelters = {1, 2}});
-    const UnixTime now = now_utc();
-    for (auto name : {"root", "ed", "fiji", "ola"}) tokens[name] = issue_token(seed, name, 0, now).token;
-    expired = issue_token(seed, "root", 1, now - 2 * 86400).token;
-    auto r = issue_token(seed, "root", 0, now);
-    revoked = r.token;
-    seed.revoke_token(r.record.id, now);
-    holder.replace(spatial::Snapshot::build(seed.revision(), seed.list({})));
-  }
-
-  Response call(std::string method, std::string target, const std::string& who, json body = nullptr,
-                Headers extra = {}) {
-    Request r{.method = std::move(method), .target = std::move(target)};
-    if (!who.empty()) r.headers.emplace_back("Authorization", "Bearer " + (tokens.count(who) ? tokens[who] : who));
-    for (auto& h : extra) r.headers.push_back(std::move(h));
-    if (!body.is_null()) r.body = body.dump();
-    return handler.handle(r);
-  }
-  Response status(ShelterId id, const std::string& who, json body, Headers extra = {}) {
-    return call("POST", "/v1/shelters/" + std::to_string(id) + "/status", who, std::move(body), std::move(extra));
-  }
-  Response patch(ShelterId id, const std::string& who, json body, Headers extra = {}) {
-    return call("PATCH", "/v1/shelters/" + std::to_string(id), who, std::move(body), std::move(extra));
-  }
-  json problem(const Response& r, int code, std::string_view name) {
-    EXPECT_EQ(r.status, code) << r.body;
-    EXPECT_EQ(r.header("Content-Type").value_or(""), "application/problem+json");
-    json j = test::body_json(r);
-    EXPECT_EQ(j["code"], name) << r.body;
-    return j;
-  }
-  json nearest_result(ShelterId id) {
-    Response r = handler.handle(test::get("/v1/nearest?lat=59.9111&lon=10.7522&k=10"));
-    EXPECT_EQ(r.status, 200);
-    const json j = test::body_json(r);
-    for (auto& x : j["results"])
-      if (x["id"] == id) return x;
-    return nullptr;
-  }
-
-  rifugio::test::TempDir dir;
-  spatial::SnapshotHolder holder;
-  std::map<std::string, std::string> tokens;
-  std::string expired, revoked;
-  Handler handler{holder, {.writer = std::make_shared<Writer>(std::make_unique<SqliteStore>(dir.file("r.db")),
-                                                              [this](Store& s, std::int64_t rev) {
-                                                                holder.replace(spatial::Snapshot::build(rev, s.list({})));
-                                                              })}};
-};
 
 TEST_F(WriteApi, EveryEndpointAnswers401WithoutAValidToken) {
   const json st = {{"status", "open"}, {"reason", "r"}};

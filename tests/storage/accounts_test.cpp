@@ -107,6 +107,55 @@ TEST_F(Accounts, WrongMalformedRevokedAndExpiredTokensAreRejected) {
   EXPECT_THROW(issue_token(store, "ed", -1, kNow), InputError);
 }
 
+TEST_F(Accounts, PasswordsAreArgon2idHashesAndChecked) {
+  const std::string pw = "a long enough one";
+  EXPECT_EQ(store.password_hash("ed"), "") << "no password yet";
+  EXPECT_FALSE(store.password_hash("nobody"));
+  EXPECT_FALSE(check_password(store, "ed", pw)) << "no password: nothing matches";
+  set_password(store, "ed", pw);
+  auto hash = store.password_hash("ed");
+  ASSERT_TRUE(hash);
+  EXPECT_TRUE(hash->starts_with("$argon2id$")) << *hash;
+  EXPECT_EQ(hash->find(pw), std::string::npos);
+  ASSERT_TRUE(check_password(store, "ed", pw));
+  EXPECT_EQ(check_password(store, "ed", pw)->name, "ed");
+  EXPECT_FALSE(check_password(store, "ed", "a long enough onE"));
+  EXPECT_FALSE(check_password(store, "root", pw)) << "another user's password";
+  EXPECT_FALSE(check_password(store, "nobody", pw));
+  EXPECT_FALSE(verify_password("", pw)) << "the dummy hash never matches";
+  try {
+    set_password(store, "ed", "short");
+    FAIL() << "a short password was taken";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()).find("short"), std::string::npos) << "the message repeats the password";
+  }
+  EXPECT_THROW(set_password(store, "ed", std::string(kMaxPassword + 1, 'x')), InputError);
+  EXPECT_THROW(set_password(store, "nobody", pw), NotFound);
+  EXPECT_TRUE(check_password(store, "ed", pw)) << "a refused change keeps the old password";
+}
+
+TEST_F(Accounts, SessionsStoreOnlyTheHashAndExpire) {
+  auto s = start_session(store, "ola", kNow);
+  EXPECT_EQ(s.id.size(), 43u);
+  EXPECT_EQ(s.record.id_hash, session_hash(s.id));
+  EXPECT_NE(s.record.csrf, s.id);
+  EXPECT_FALSE(store.session(s.id));
+  auto c = check_session(store, s.id, kNow + 60);
+  ASSERT_TRUE(c.user) << c.failure;
+  EXPECT_EQ(c.user->name, "ola");
+  EXPECT_EQ(c.session->csrf, s.record.csrf);
+  EXPECT_EQ(check_session(store, s.id, kNow + kSessionSeconds).failure, "expired");
+  EXPECT_EQ(check_session(store, std::string(43, 'A'), kNow).failure, "unknown");
+  EXPECT_EQ(check_session(store, "short", kNow).failure, "malformed");
+  EXPECT_EQ(check_session(store, "' OR 1=1 --" + std::string(40, ' '), kNow).failure, "malformed");
+  store.revoke_session(s.record.id_hash, kNow + 5);
+  EXPECT_EQ(check_session(store, s.id, kNow + 6).failure, "signed out");
+  EXPECT_THROW(start_session(store, "nobody", kNow), NotFound);
+  EXPECT_TRUE(secrets_equal("abc", "abc"));
+  EXPECT_FALSE(secrets_equal("abc", "abd"));
+  EXPECT_FALSE(secrets_equal("abc", "abcd"));
+}
+
 TEST_F(Accounts, AccountsSurviveReopening) {
   EXPECT_GE(SqliteStore::schema_version(), 2);
   SqliteStore again(dir.file("r.db"));

@@ -74,6 +74,18 @@ CREATE TABLE api_tokens (
   created INTEGER NOT NULL, expires INTEGER NOT NULL, revoked INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 3: passwords (argon2id hashes), browser sessions (hashed ids), editors' polygon regions.
+    R"sql(
+ALTER TABLE users ADD COLUMN password_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN region TEXT NOT NULL DEFAULT '';
+CREATE TABLE sessions (
+  id_hash TEXT PRIMARY KEY,
+  user_name TEXT NOT NULL REFERENCES users(name),
+  csrf TEXT NOT NULL,
+  created INTEGER NOT NULL, expires INTEGER NOT NULL, revoked INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_by_expiry ON sessions(expires);
+)sql",
 };
 
 class Stmt {
@@ -342,14 +354,15 @@ std::vector<AuditEntry> SqliteStore::audit(const AuditQuery& aq) {
 
 void SqliteStore::add_user(const User& u) {
   if (u.name.empty()) throw InputError("user: the name is empty");
-  if (u.role == Role::editor && u.country.empty() && u.municipality.empty())
-    throw InputError(fmt::format("user {}: an editor needs a region (a country and/or a municipality)", u.name));
+  if (u.role == Role::editor && u.country.empty() && u.municipality.empty() && u.region.empty())
+    throw InputError(
+        fmt::format("user {}: an editor needs a region (a country, a municipality and/or an area)", u.name));
   if (u.role == Role::warden && u.shelters.empty())
     throw InputError(fmt::format("user {}: a warden needs at least one shelter", u.name));
   exec(db_, "BEGIN IMMEDIATE");
   try {
-    Stmt q(db_, "INSERT INTO users (name, role, country, municipality, created) VALUES (?, ?, ?, ?, ?)");
-    q.bind(u.name).bind(to_string(u.role)).bind(u.country).bind(u.municipality).bind(now_utc());
+    Stmt q(db_, "INSERT INTO users (name, role, country, municipality, region, created) VALUES (?, ?, ?, ?, ?, ?)");
+    q.bind(u.name).bind(to_string(u.role)).bind(u.country).bind(u.municipality).bind(u.region).bind(now_utc());
     if (int rc = q.try_run(); rc != SQLITE_DONE) {
       if (rc == SQLITE_CONSTRAINT) throw Conflict(fmt::format("user {} already exists", u.name));
       throw StoreError(fmt::format("sqlite: {}", sqlite3_errmsg(db_)));
@@ -370,7 +383,7 @@ void SqliteStore::add_user(const User& u) {
 }
 
 std::optional<User> SqliteStore::user(const std::string& name) {
-  Stmt q(db_, "SELECT name, role, country, municipality, created FROM users WHERE name = ?");
+  Stmt q(db_, "SELECT name, role, country, municipality, region, created FROM users WHERE name = ?");
   q.bind(name);
   if (!q.step()) return std::nullopt;
   User u;
@@ -378,7 +391,8 @@ std::optional<User> SqliteStore::user(const std::string& name) {
   u.role = parse_role(q.text(1)).value_or(Role::warden);
   u.country = q.text(2);
   u.municipality = q.text(3);
-  u.created = q.i64(4);
+  u.region = q.text(4);
+  u.created = q.i64(5);
   Stmt s(db_, "SELECT shelter_id FROM user_shelters WHERE user_name = ? ORDER BY shelter_id");
   s.bind(name);
   while (s.step()) u.shelters.push_back(s.i64(0));
@@ -408,6 +422,45 @@ void SqliteStore::revoke_token(const std::string& id, UnixTime when) {
   Stmt q(db_, "UPDATE api_tokens SET revoked = ? WHERE id = ? AND revoked = 0");
   q.bind(when).bind(id).run();
   if (sqlite3_changes(db_) == 0 && !token(id)) throw NotFound(fmt::format("token {} does not exist", id));
+}
+
+std::optional<std::string> SqliteStore::password_hash(const std::string& user) {
+  Stmt q(db_, "SELECT password_hash FROM users WHERE name = ?");
+  q.bind(user);
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
+}
+
+void SqliteStore::set_password_hash(const std::string& user, const std::string& hash) {
+  Stmt q(db_, "UPDATE users SET password_hash = ? WHERE name = ?");
+  q.bind(hash).bind(user).run();
+  if (sqlite3_changes(db_) == 0) throw NotFound(fmt::format("user {} does not exist", user));
+}
+
+void SqliteStore::add_session(const UserSession& s) {
+  // Expired sessions are useless; dropping them here keeps the table small.
+  Stmt(db_, "DELETE FROM sessions WHERE expires < ?").bind(s.created - 86400).run();
+  Stmt q(db_, "INSERT INTO sessions (id_hash, user_name, csrf, created, expires, revoked) VALUES (?, ?, ?, ?, ?, ?)");
+  q.bind(s.id_hash).bind(s.user).bind(s.csrf).bind(s.created).bind(s.expires).bind(s.revoked);
+  if (int rc = q.try_run(); rc != SQLITE_DONE) {
+    if (rc == SQLITE_CONSTRAINT) {
+      if (!user(s.user)) throw NotFound(fmt::format("user {} does not exist", s.user));
+      throw Conflict("session id is taken");
+    }
+    throw StoreError(fmt::format("sqlite: {}", sqlite3_errmsg(db_)));
+  }
+}
+
+std::optional<UserSession> SqliteStore::session(const std::string& id_hash) {
+  Stmt q(db_, "SELECT id_hash, user_name, csrf, created, expires, revoked FROM sessions WHERE id_hash = ?");
+  q.bind(id_hash);
+  if (!q.step()) return std::nullopt;
+  return UserSession{q.text(0), q.text(1), q.text(2), q.i64(3), q.i64(4), q.i64(5)};
+}
+
+void SqliteStore::revoke_session(const std::string& id_hash, UnixTime when) {
+  Stmt q(db_, "UPDATE sessions SET revoked = ? WHERE id_hash = ? AND revoked = 0");
+  q.bind(when).bind(id_hash).run();
 }
 
 // One write transaction. Statements are prepared once and reused for every

@@ -30,6 +30,11 @@ class SqliteStore final : public Store {
   void add_token(const ApiToken& token) override;
   std::optional<ApiToken> token(const std::string& id) override;
   void revoke_token(const std::string& id, UnixTime when) override;
+  std::optional<std::string> password_hash(const std::string& user) override;
+  void set_password_hash(const std::string& user, const std::string& hash) override;
+  void add_session(const UserSession& session) override;
+  std::optional<UserSession> session(const std::string& id_hash) override;
+  void revoke_session(const std::string& id_hash, UnixTime when) override;
 
   /// The schema version this build writes.
   static int schema_version();
