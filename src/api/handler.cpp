@@ -60,11 +60,15 @@ Route match(std::string_view path, std::string_view& rest) {
   if (path == "/v1/snapshot/key") return Route::snapshot_key;
   if (path == "/v1/audit") return Route::audit;
   if (path == "/v1/session") return Route::session;
+  if (path == "/v1/shelters") return Route::shelters;
+  if (path == "/v1/status/bulk") return Route::bulk_status;
   if (constexpr std::string_view kShelters = "/v1/shelters/"; path.starts_with(kShelters)) {
     rest = path.substr(kShelters.size());
-    if (rest.ends_with("/status")) rest.remove_suffix(7);
-    if (!rest.empty() && rest.find('/') == std::string_view::npos)
-      return path.ends_with("/status") ? Route::shelter_status : Route::shelter;
+    Route r = rest.ends_with("/status")   ? Route::shelter_status
+              : rest.ends_with("/retire") ? Route::shelter_retire
+                                          : Route::shelter;
+    if (r != Route::shelter) rest.remove_suffix(7);  // "/status", "/retire"
+    if (!rest.empty() && rest.find('/') == std::string_view::npos) return r;
   }
   if (path == "/healthz") return Route::healthz;
   if (path == "/readyz") return Route::readyz;
@@ -201,7 +205,8 @@ Response Handler::dispatch(const Request& req, Route& route) const {
       throw ApiError(ErrorCode::not_found, fmt::format("no collection at {}; the only one is 'shelters'", t.path));
     throw ApiError(ErrorCode::not_found, fmt::format("no resource at {}", t.path));
   }
-  if (route == Route::shelter || route == Route::shelter_status || route == Route::audit || route == Route::session)
+  if (route == Route::shelter || route == Route::shelter_status || route == Route::audit || route == Route::session ||
+      route == Route::shelters || route == Route::shelter_retire || route == Route::bulk_status)
     return write_api(req, route, t, rest);
   if (req.method == "OPTIONS") {
     route = Route::preflight;
@@ -317,10 +322,12 @@ Response Handler::dispatch(const Request& req, Route& route) const {
 /// origin cannot send without a preflight that allows no credentials; so
 /// CORS may stay open to any origin for token holders.
 Response Handler::write_api(const Request& req, Route& route, const Target& t, std::string_view id) const {
-  const std::string_view allow = route == Route::shelter          ? "GET, PATCH, OPTIONS"
-                                 : route == Route::shelter_status ? "POST, OPTIONS"
-                                 : route == Route::session        ? "GET, POST, DELETE, OPTIONS"
-                                                                  : "GET, OPTIONS";
+  const bool post_only = route == Route::shelter_status || route == Route::shelter_retire || route == Route::bulk_status;
+  const std::string_view allow = route == Route::shelter    ? "GET, PATCH, OPTIONS"
+                                 : post_only                ? "POST, OPTIONS"
+                                 : route == Route::session  ? "GET, POST, DELETE, OPTIONS"
+                                 : route == Route::shelters ? "GET, POST, OPTIONS"
+                                                            : "GET, OPTIONS";
   if (req.method == "OPTIONS") {
     route = Route::preflight;
     Response r;
@@ -332,10 +339,11 @@ Response Handler::write_api(const Request& req, Route& route, const Target& t, s
     return r;
   }
   const std::string_view m = req.method;
-  const bool allowed = route == Route::shelter          ? m == "GET" || m == "PATCH"
-                       : route == Route::shelter_status ? m == "POST"
-                       : route == Route::session        ? m == "GET" || m == "POST" || m == "DELETE"
-                                                        : m == "GET";
+  const bool allowed = route == Route::shelter    ? m == "GET" || m == "PATCH"
+                       : post_only                ? m == "POST"
+                       : route == Route::session  ? m == "GET" || m == "POST" || m == "DELETE"
+                       : route == Route::shelters ? m == "GET" || m == "POST"
+                                                  : m == "GET";
   if (!allowed) {
     Response r = problem_response(ErrorCode::method_not_allowed,
                                   fmt::format("{} is not allowed on {}; use {}", req.method, t.path, allow));
@@ -350,9 +358,12 @@ Response Handler::write_api(const Request& req, Route& route, const Target& t, s
     case Route::shelter_status: r = w.post_status(req, id); break;
     case Route::shelter: r = m == "PATCH" ? w.patch_shelter(req, id) : w.get_shelter(req, id); break;
     case Route::session: r = m == "POST" ? w.sign_in(req) : m == "DELETE" ? w.sign_out(req) : w.get_session(req); break;
+    case Route::shelters: r = m == "POST" ? w.create_shelter(req) : w.list_shelters(req, t.query); break;
+    case Route::shelter_retire: r = w.retire_shelter(req, id); break;
+    case Route::bulk_status: r = w.bulk_status(req); break;
     default: throw ApiError(ErrorCode::internal_error, "unrouted write path");
   }
-  r.headers.emplace_back("Access-Control-Expose-Headers", "ETag");
+  r.headers.emplace_back("Access-Control-Expose-Headers", "ETag, Location");
   return r;
 }
 

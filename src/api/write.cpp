@@ -77,12 +77,6 @@ json user_json(const User& u) {
           {"region", std::move(region)}};
 }
 
-}  // namespace detail
-
-namespace {
-
-using nlohmann::json;
-using namespace detail;
 
 std::string etag(const Shelter& s) { return fmt::format("\"{}\"", s.version); }
 
@@ -157,7 +151,10 @@ std::int64_t int_param(const std::string& name, const std::string& v, std::int64
   return n;
 }
 
-}  // namespace
+}  // namespace detail
+
+using nlohmann::json;
+using namespace detail;
 
 bool may_edit(const User& u, const Shelter& s) {
   if (u.role == Role::admin) return true;
@@ -173,18 +170,25 @@ bool may_set_status(const User& u, const Shelter& s) {
 Writer::Writer(std::unique_ptr<Store> store, Committed committed)
     : store_(std::move(store)), committed_(std::move(committed)) {}
 
-Shelter Writer::commit(const User& user, const Shelter& next, const std::string& reason) {
+CommitResult Writer::commit(ChangeSet changes) {
   CommitResult r;
   try {
-    r = store_->commit({user.name, reason, true, {{Change::Op::update, next, ""}}});
+    r = store_->commit(changes);
   } catch (const Conflict& e) {
-    throw ApiError(ErrorCode::precondition_failed, e.what());
+    const bool creating = std::any_of(changes.changes.begin(), changes.changes.end(),
+                                      [](const Change& c) { return c.op == Change::Op::create; });
+    throw ApiError(creating ? ErrorCode::conflict : ErrorCode::precondition_failed, e.what());
   } catch (const NotFound& e) {
     throw ApiError(ErrorCode::not_found, e.what());
   } catch (const InputError& e) {
     throw ApiError(ErrorCode::invalid_field, e.what());
   }
-  if (r.updated + r.retired > 0 && committed_) committed_(*store_, r.revision);
+  if (r.created + r.updated + r.retired > 0 && committed_) committed_(*store_, r.revision);
+  return r;
+}
+
+Shelter Writer::commit(const User& user, const Shelter& next, const std::string& reason) {
+  commit({user.name, reason, true, {{Change::Op::update, next, ""}}});
   return load(*store_, next.id);
 }
 

@@ -56,9 +56,13 @@ class Writer {
   Response sign_in(const Request& req);
   Response get_session(const Request& req);
   Response sign_out(const Request& req);
+  Response list_shelters(const Request& req, const QueryParams& query);
+  Response create_shelter(const Request& req);
   Response get_shelter(const Request& req, std::string_view id);
   Response patch_shelter(const Request& req, std::string_view id);
   Response post_status(const Request& req, std::string_view id);
+  Response retire_shelter(const Request& req, std::string_view id);
+  Response bulk_status(const Request& req);
   Response audit(const Request& req, const QueryParams& query);
 
   /// The name of the session cookie.
@@ -79,6 +83,10 @@ class Writer {
              std::string_view action);
   /// Commit one update as `user` and publish; returns the stored record. Needs mutex_.
   Shelter commit(const User& user, const Shelter& next, const std::string& reason);
+  /// Commit a change set (manual: hand edits), publish when something
+  /// changed; store errors become API errors (a taken key: 409, a stale
+  /// version: 412). Needs mutex_.
+  CommitResult commit(ChangeSet changes);
 
   std::mutex mutex_;
   std::unique_ptr<Store> store_;
