@@ -38,6 +38,7 @@ std::shared_ptr<const spatial::Snapshot> require(const spatial::SnapshotHolder& 
 }
 
 bool compressible(std::string_view content_type) {
+  if (content_type.starts_with("text/event-stream")) return false;  // streamed, written as it happens
   return content_type.starts_with("text/") || content_type.starts_with("application/json") ||
          content_type.starts_with("application/geo+json") || content_type.starts_with("application/problem+json") ||
          content_type.starts_with("application/vnd.oai.openapi+json") || content_type.starts_with("image/svg") ||
@@ -62,6 +63,7 @@ Route match(std::string_view path, std::string_view& rest) {
   if (path == "/v1/session") return Route::session;
   if (path == "/v1/shelters") return Route::shelters;
   if (path == "/v1/status/bulk") return Route::bulk_status;
+  if (path == "/v1/events") return Route::events;
   if (constexpr std::string_view kShelters = "/v1/shelters/"; path.starts_with(kShelters)) {
     rest = path.substr(kShelters.size());
     Route r = rest.ends_with("/status")   ? Route::shelter_status
@@ -261,6 +263,8 @@ Response Handler::dispatch(const Request& req, Route& route) const {
     }
     case Route::snapshot:
       return offline_snapshot(req);
+    case Route::events:
+      return event_stream(req, t);
     case Route::snapshot_key: {
       Response r = json_response({{"algorithm", "Ed25519"}, {"public_key", require_key(opts_).public_key_base64()}},
                                  "application/json");
@@ -277,7 +281,9 @@ Response Handler::dispatch(const Request& req, Route& route) const {
       auto snap = holder_.current();
       Response r;
       r.headers = {{"Content-Type", "text/plain; version=0.0.4; charset=utf-8"}, {"Cache-Control", "no-store"}};
-      r.body = metrics_.render(snap.get(), now_utc());
+      std::optional<EventCounts> events;
+      if (opts_.events) events = EventCounts{.clients = opts_.events->clients(), .sent = opts_.events->sent()};
+      r.body = metrics_.render(snap.get(), now_utc(), events ? &*events : nullptr);
       return r;
     }
     case Route::ogc_landing:
@@ -364,6 +370,49 @@ Response Handler::write_api(const Request& req, Route& route, const Target& t, s
     default: throw ApiError(ErrorCode::internal_error, "unrouted write path");
   }
   r.headers.emplace_back("Access-Control-Expose-Headers", "ETag, Location");
+  return r;
+}
+
+/// GET /v1/events: the stream's head and its first bytes; the server keeps
+/// the connection (Response::event_stream) and writes later events to it.
+Response Handler::event_stream(const Request& req, const Target& t) const {
+  if (!opts_.events) throw ApiError(ErrorCode::not_found, "live updates are not enabled on this server (/v1/events)");
+  std::optional<std::int64_t> since;
+  auto parse_revision = [](std::string_view v) -> std::optional<std::int64_t> {
+    std::int64_t n = 0;
+    if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+    for (char c : v) n = n * 10 + (c - '0');
+    return n;
+  };
+  for (const auto& [name, value] : t.query) {
+    if (name != "since")
+      throw ApiError(ErrorCode::unknown_parameter, fmt::format("/v1/events has no parameter '{}'; only 'since'", name));
+    since = parse_revision(value);
+    if (!since)
+      throw ApiError(ErrorCode::invalid_parameter, fmt::format("since: '{}' is not a revision number", value));
+  }
+  // EventSource sends the id of the last event it saw when it reconnects:
+  // newer than the revision the page was loaded with.
+  if (auto last = req.header("Last-Event-ID"); last && !last->empty()) {
+    since = parse_revision(*last);
+    if (!since)
+      throw ApiError(ErrorCode::bad_request, fmt::format("Last-Event-ID: '{}' is not a revision number", *last));
+  }
+  auto snap = require(holder_);
+  if (opts_.events->clients() >= static_cast<std::int64_t>(opts_.events->options().max_clients)) {
+    Response r = problem_response(ErrorCode::too_many_requests,
+                                  fmt::format("{} live-update streams are open, the most this server takes; retry later",
+                                              opts_.events->options().max_clients));
+    r.headers.emplace_back("Retry-After", "30");
+    return r;
+  }
+  Response r;
+  r.headers = {{"Content-Type", "text/event-stream"}, {"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}};
+  r.body = "retry: 3000\n\n";  // EventSource's reconnect delay, ms
+  // A client that is not at this revision (it missed events, or the
+  // register was replaced) hears at once that it must refetch.
+  if (since && *since != snap->revision()) r.body += revision_event(snap->revision(), -1, false);
+  if (req.method == "GET") r.event_stream = snap->revision();
   return r;
 }
 

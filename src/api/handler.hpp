@@ -17,6 +17,7 @@
 #include <string>
 
 #include "api/error.hpp"
+#include "api/events.hpp"
 #include "api/http.hpp"
 #include "api/metrics.hpp"
 #include "api/offline_snapshot.hpp"
@@ -68,6 +69,9 @@ struct HandlerOptions {
   /// The write API (/v1/shelters/{id}, /v1/shelters/{id}/status, /v1/audit;
   /// see api/write.hpp). DEFAULT: none = those answer 404.
   std::shared_ptr<Writer> writer;
+  /// Live updates at GET /v1/events: the hub rifugio serve publishes each new
+  /// snapshot to; the server streams its events. DEFAULT: none = 404.
+  std::shared_ptr<EventHub> events;
 };
 
 class Handler {
@@ -91,6 +95,7 @@ class Handler {
   Response offline_snapshot(const Request& req) const;
   Response write_api(const Request& req, Route& route, const Target& t, std::string_view id) const;
   Response base_map(const Request& req, std::string_view path, const std::string& base) const;
+  Response event_stream(const Request& req, const Target& t) const;
   /// The signed document of the current snapshot: built on the first request
   /// of a revision (by one thread; others keep sending the previous revision
   /// meanwhile, or wait when there is none), then shared by every thread.

@@ -3,6 +3,7 @@
 // answered from the command line or a unit test, and the Beast server
 // (server.hpp) only converts to and from these.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,10 @@ struct Response {
   int status = 200;
   Headers headers;
   std::string body;
+  /// Set on a GET /v1/events answer: the transport sends the head and body
+  /// without a length, keeps the connection and streams every event of a
+  /// revision after this one (see api/events.hpp). nullopt: a plain answer.
+  std::optional<std::int64_t> event_stream;
 
   std::optional<std::string_view> header(std::string_view name) const { return find_header(headers, name); }
   /// Replace every field of that name with one value.

@@ -54,7 +54,7 @@ void Metrics::record(Route route, int status, std::chrono::nanoseconds latency) 
                      std::memory_order_relaxed);
 }
 
-std::string Metrics::render(const spatial::Snapshot* snap, UnixTime now) const {
+std::string Metrics::render(const spatial::Snapshot* snap, UnixTime now, const EventCounts* events) const {
   std::string out;
   auto emit = [&out](std::string_view s) { out.append(s); };
   emit("# HELP rifugio_http_requests_total HTTP requests answered, by route and status.\n"
@@ -90,6 +90,13 @@ std::string Metrics::render(const spatial::Snapshot* snap, UnixTime now) const {
     }
   }
   out += hist;
+  if (events)
+    out += fmt::format(
+        "# HELP rifugio_event_clients Live-update streams (GET /v1/events) open now.\n"
+        "# TYPE rifugio_event_clients gauge\nrifugio_event_clients {}\n"
+        "# HELP rifugio_events_sent_total Events written to live-update streams (one per event per stream).\n"
+        "# TYPE rifugio_events_sent_total counter\nrifugio_events_sent_total {}\n",
+        events->clients, events->sent);
   out += fmt::format(
       "# HELP rifugio_snapshot_loaded 1 when a snapshot is loaded and queries can be answered.\n"
       "# TYPE rifugio_snapshot_loaded gauge\nrifugio_snapshot_loaded {}\n",

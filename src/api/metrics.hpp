@@ -53,6 +53,12 @@ enum class Route : std::uint8_t {
 };
 std::string_view route_name(Route r);
 
+/// Live-update figures for Metrics::render (GET /v1/events).
+struct EventCounts {
+  std::int64_t clients = 0;  ///< streams open now
+  std::uint64_t sent = 0;    ///< events written to streams since start
+};
+
 class Metrics {
  public:
   Metrics();
@@ -60,8 +66,9 @@ class Metrics {
   /// Count one answered request. Cheap and thread-safe.
   void record(Route route, int status, std::chrono::nanoseconds latency) noexcept;
   /// The Prometheus exposition (text format 0.0.4), with snapshot gauges
-  /// (revision, age, shelters by status) when a snapshot is loaded.
-  std::string render(const spatial::Snapshot* snap, UnixTime now) const;
+  /// (revision, age, shelters by status) when a snapshot is loaded, and the
+  /// live-update figures when given.
+  std::string render(const spatial::Snapshot* snap, UnixTime now, const EventCounts* events = nullptr) const;
 
   /// Upper bounds of the latency buckets, seconds.
   static constexpr std::array<double, 13> kBuckets{0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,

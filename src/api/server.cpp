@@ -10,6 +10,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <ctime>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
@@ -54,6 +55,7 @@ constexpr auto kLingerTime = std::chrono::seconds(2);
 constexpr std::size_t kLingerBytes = 2 * 1024 * 1024;
 
 class Session;
+class EventChannel;
 
 }  // namespace
 
@@ -68,13 +70,16 @@ struct Server::Impl {
     for (unsigned i = 0; i < n; ++i) v.push_back(std::make_unique<net::io_context>(1));
     return v;
   }
-  /// The context of the next connection: round robin over the threads.
-  net::io_context& next_context() { return *iocs[next_ioc++ % iocs.size()]; }
-  ~Impl() { destroying = true; }
+  /// The next connection's thread: round robin.
+  std::size_t next_context() { return next_ioc++ % iocs.size(); }
+  ~Impl();
+  /// Register one listener per thread with the event hub (when there is one).
+  void listen_for_events();
+  void unlisten_events();
 
   void listen();
   void do_accept();
-  void on_accept(beast::error_code ec, tcp::socket socket);
+  void on_accept(std::size_t context, beast::error_code ec, tcp::socket socket);
   void stop();
   void remove(Session* s);
 
@@ -98,15 +103,19 @@ struct Server::Impl {
   net::steady_timer retry_timer;
   net::steady_timer grace_timer;
   net::signal_set signals;
+  /// Per thread: its event streams (destroyed before the contexts they use).
+  std::vector<std::unique_ptr<EventChannel>> channels;
+  std::vector<std::uint64_t> event_listeners;  ///< keys from EventHub::listen
+  std::mutex listeners_mutex;
 };
 
 namespace {
 
-/// One connection. All its handlers run on its own strand, so it needs no lock.
+/// One connection. All its handlers run on its own thread, so it needs no lock.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, Server::Impl& srv)
-      : peer_(peer_address(socket)), stream_(std::move(socket)), srv_(srv), opts_(srv.opts) {}
+  Session(tcp::socket&& socket, Server::Impl& srv, EventChannel& channel)
+      : peer_(peer_address(socket)), stream_(std::move(socket)), srv_(srv), opts_(srv.opts), channel_(channel) {}
   ~Session() { srv_.remove(this); }
 
   void start() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::wait, shared_from_this())); }
@@ -116,8 +125,27 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_server_stop() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
       if (self->idle_) self->stream_.cancel();
+      if (self->streaming_) self->close_stream();
     });
   }
+
+  /// Write an event batch unless the stream began at or after its revision
+  /// (it would repeat what the client has). On this session's thread only.
+  /// False when the session is not (or no longer) streaming.
+  bool deliver(const std::shared_ptr<const EventBatch>& b) {
+    if (!streaming_) return false;
+    if (b->revision <= stream_from_) return true;
+    return enqueue(b);
+  }
+  void close_stream() {
+    if (!streaming_) return;
+    auto self = shared_from_this();  // the channel may hold the last reference
+    streaming_ = false;
+    std::vector<std::shared_ptr<const EventBatch>>().swap(backlog_);
+    close();
+    remove_from_channel();
+  }
+  std::size_t channel_index = 0;  ///< position in its EventChannel's list
 
  private:
   /// Wait for the first byte of the next request under the idle timeout; the
@@ -227,8 +255,83 @@ class Session : public std::enable_shared_from_this<Session> {
     req.body = std::move(msg.body());
     req.peer = peer_;
     bool keep_alive = msg.keep_alive();
-    send(srv_.handler.handle(req), keep_alive, false);
+    Response res = srv_.handler.handle(req);
+    if (res.event_stream && !srv_.stopping) return start_stream(res);
+    send(std::move(res), keep_alive, false);
   }
+
+  // ---- Event streams (GET /v1/events) ----------------------------------
+  // A stream holds no parser or read buffer: a watch for the client closing,
+  // the batch being written (shared with every other stream) and a short
+  // backlog of batches waiting behind it.
+
+  void start_stream(const Response& r) {
+    stream_from_ = *r.event_stream;
+    parser_.reset();
+    buffer_.clear();
+    buffer_.shrink_to_fit();
+    auto head = std::make_shared<EventBatch>();
+    serialize(r, true, head->text, true);
+    streaming_ = true;
+    add_to_channel();
+    enqueue(std::move(head));
+    watch_close();
+  }
+
+  /// Any read completing means the client closed (or sent something it should
+  /// not on a stream: ignored). The bytes go to one scratch buffer per thread.
+  void watch_close() {
+    static thread_local char discard[512];
+    if (!streaming_) return;
+    stream_.expires_never();
+    stream_.async_read_some(net::buffer(discard), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->close_stream();
+      self->watch_close();
+    });
+  }
+
+  /// Write now what the socket takes; the rest goes out asynchronously, and
+  /// batches arriving meanwhile wait in the backlog up to its bound.
+  bool enqueue(std::shared_ptr<const EventBatch> b) {
+    if (writing_) {
+      backlog_bytes_ += b->text.size();
+      if (backlog_bytes_ > opts_.event_backlog_bytes) {  // not reading: let it reconnect and refetch
+        close_stream();
+        return false;
+      }
+      backlog_.push_back(std::move(b));
+      return true;
+    }
+    beast::error_code ec;
+    auto& sock = stream_.socket();
+    if (!sock.non_blocking()) sock.non_blocking(true, ec);
+    std::size_t sent = 0;
+    const std::string& text = b->text;
+    while (!ec && sent < text.size()) sent += sock.write_some(net::buffer(text.data() + sent, text.size() - sent), ec);
+    if (ec && ec != net::error::would_block && ec != net::error::try_again) {
+      close_stream();
+      return false;
+    }
+    if (sent == text.size()) return true;
+    writing_ = std::move(b);
+    stream_.expires_after(opts_.io_timeout);
+    net::async_write(stream_, net::buffer(writing_->text.data() + sent, writing_->text.size() - sent),
+                     [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_stream_written(e); });
+    return true;
+  }
+
+  void on_stream_written(beast::error_code ec) {
+    writing_.reset();
+    if (ec || !streaming_) return close_stream();
+    if (backlog_.empty()) return;
+    auto next = std::move(backlog_.front());
+    backlog_.erase(backlog_.begin());
+    backlog_bytes_ -= next->text.size();
+    enqueue(std::move(next));
+  }
+
+  void add_to_channel();
+  void remove_from_channel();
 
   void send_error(ErrorCode code, std::string_view detail) { send(srv_.handler.reject(code, detail), false, true); }
 
@@ -236,7 +339,8 @@ class Session : public std::enable_shared_from_this<Session> {
   /// handler's fields in order, Server, Date, Content-Length (unless the
   /// handler set it, as for HEAD; none on 1xx, 204 and 304), Connection: close
   /// when the connection ends.
-  static void serialize(const Response& r, bool keep_alive, std::string& out) {
+  /// An event stream (stream = true) has no length: its body runs until either side closes.
+  static void serialize(const Response& r, bool keep_alive, std::string& out, bool stream = false) {
     const auto status = static_cast<unsigned>(r.status);
     const bool no_body = (status >= 100 && status < 200) || status == 204 || status == 304;
     std::size_t size = 160 + (no_body ? 0 : r.body.size());
@@ -257,7 +361,7 @@ class Session : public std::enable_shared_from_this<Session> {
     out += "Server: rifugio\r\nDate: ";
     out += http_date();
     out += "\r\n";
-    if (!has_length && !no_body) fmt::format_to(std::back_inserter(out), "Content-Length: {}\r\n", r.body.size());
+    if (!has_length && !no_body && !stream) fmt::format_to(std::back_inserter(out), "Content-Length: {}\r\n", r.body.size());
     if (!keep_alive) out += "Connection: close\r\n";
     out += "\r\n";
     if (!no_body) out += r.body;
@@ -330,9 +434,100 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string out_;  ///< the unsent rest of an answer
   bool idle_ = false;
   std::size_t drained_ = 0;
+  EventChannel& channel_;
+  bool streaming_ = false;
+  std::int64_t stream_from_ = 0;  ///< the revision the stream started at
+  std::shared_ptr<const EventBatch> writing_;  ///< being written asynchronously
+  std::vector<std::shared_ptr<const EventBatch>> backlog_;
+  std::size_t backlog_bytes_ = 0;
 };
 
+/// The event streams of one thread, and its ping timer. Touched only on that
+/// thread: a batch is posted here once and written to each stream in turn.
+class EventChannel {
+ public:
+  EventChannel(net::io_context& ioc, EventHub* hub, std::chrono::milliseconds ping)
+      : hub_(hub), ping_every_(ping), ping_(ioc) {}
+
+  void add(std::shared_ptr<Session> s) {
+    s->channel_index = streams_.size();
+    streams_.push_back(std::move(s));
+    if (hub_) hub_->add_clients(1);
+    if (!pinging_ && !stopped_) arm_ping();
+  }
+  void remove(Session* s) {
+    std::size_t i = s->channel_index;
+    if (i >= streams_.size() || streams_[i].get() != s) return;
+    if (i + 1 != streams_.size()) {
+      streams_[i] = std::move(streams_.back());
+      streams_[i]->channel_index = i;
+    }
+    streams_.pop_back();
+    if (hub_) hub_->add_clients(-1);
+  }
+  void broadcast(const std::shared_ptr<const EventBatch>& b) {
+    std::uint64_t delivered = 0;
+    // Backwards: a stream dropped on the way is swapped with the last one,
+    // which has already had the batch.
+    for (std::size_t i = streams_.size(); i-- > 0;) delivered += streams_[i]->deliver(b) ? 1 : 0;
+    if (hub_ && b->count) hub_->add_sent(delivered * b->count);
+  }
+  /// Server stop: no more pings (the timer would keep the thread running), every stream closed.
+  void stop() {
+    stopped_ = true;
+    ping_.cancel();
+    while (!streams_.empty()) streams_.back()->close_stream();
+  }
+
+ private:
+  void arm_ping() {
+    pinging_ = true;
+    ping_.expires_after(ping_every_);
+    ping_.async_wait([this](beast::error_code ec) {
+      pinging_ = false;
+      if (ec || stopped_ || streams_.empty()) return;
+      static const auto ping = std::make_shared<const EventBatch>(
+          EventBatch{.revision = std::numeric_limits<std::int64_t>::max(), .text = ": ping\n\n", .count = 0});
+      broadcast(ping);
+      if (!streams_.empty()) arm_ping();
+    });
+  }
+
+  EventHub* hub_;
+  std::chrono::milliseconds ping_every_;
+  net::steady_timer ping_;
+  std::vector<std::shared_ptr<Session>> streams_;
+  bool pinging_ = false;
+  bool stopped_ = false;
+};
+
+void Session::add_to_channel() { channel_.add(shared_from_this()); }
+void Session::remove_from_channel() { channel_.remove(this); }
+
 }  // namespace
+
+Server::Impl::~Impl() {
+  destroying = true;
+  unlisten_events();
+}
+
+void Server::Impl::listen_for_events() {
+  for (std::size_t i = 0; i < iocs.size(); ++i)
+    channels.push_back(std::make_unique<EventChannel>(*iocs[i], opts.handler.events.get(), opts.event_ping));
+  auto* hub = opts.handler.events.get();
+  if (!hub) return;
+  std::lock_guard lock(listeners_mutex);
+  for (std::size_t i = 0; i < iocs.size(); ++i)
+    event_listeners.push_back(hub->listen([ioc = iocs[i].get(), ch = channels[i].get()](std::shared_ptr<const EventBatch> b) {
+      net::post(*ioc, [ch, b = std::move(b)] { ch->broadcast(b); });
+    }));
+}
+
+void Server::Impl::unlisten_events() {
+  std::lock_guard lock(listeners_mutex);
+  for (auto key : event_listeners) opts.handler.events->unlisten(key);
+  event_listeners.clear();
+}
 
 void Server::Impl::listen() {
   beast::error_code ec;
@@ -349,10 +544,11 @@ void Server::Impl::listen() {
 }
 
 void Server::Impl::do_accept() {
-  acceptor.async_accept(next_context(), beast::bind_front_handler(&Impl::on_accept, this));
+  std::size_t i = next_context();
+  acceptor.async_accept(*iocs[i], beast::bind_front_handler(&Impl::on_accept, this, i));
 }
 
-void Server::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
+void Server::Impl::on_accept(std::size_t context, beast::error_code ec, tcp::socket socket) {
   if (stopping || !acceptor.is_open()) return;
   if (ec) {
     // Out of file descriptors (EMFILE) and the like pass; back off instead of spinning.
@@ -364,7 +560,7 @@ void Server::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
   }
   beast::error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);
-  auto s = std::make_shared<Session>(std::move(socket), *this);
+  auto s = std::make_shared<Session>(std::move(socket), *this, *channels[context]);
   {
     std::lock_guard lock(sessions_mutex);
     sessions.emplace(s.get(), s);
@@ -376,26 +572,33 @@ void Server::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
 void Server::Impl::stop() {
   net::post(strand, [this] {
     if (stopping.exchange(true)) return;
-    for (auto& g : guards) g.reset();  // each context ends when its connections have
     beast::error_code ec;
     acceptor.close(ec);
     retry_timer.cancel();
     signals.cancel();
+    // No more batches; streams close now (they have no request to finish).
+    unlisten_events();
+    for (std::size_t i = 0; i < iocs.size(); ++i) net::post(*iocs[i], [ch = channels[i].get()] { ch->stop(); });
     std::vector<std::shared_ptr<Session>> live;
     {
       std::lock_guard lock(sessions_mutex);
       for (auto& [p, w] : sessions)
         if (auto s = w.lock()) live.push_back(std::move(s));
     }
-    if (live.empty()) return;
-    // The grace timer keeps run() going until the last connection ends (it is
-    // cancelled then) or the grace time is over (then everything stops).
-    grace_timer.expires_after(opts.shutdown_grace);
-    grace_timer.async_wait([this](beast::error_code e) {
-      if (!e)
-        for (auto& c : iocs) c->stop();
-    });
-    for (auto& s : live) s->on_server_stop();
+    if (!live.empty()) {
+      // The grace timer keeps run() going until the last connection ends (it
+      // is cancelled then) or the grace time is over (then everything stops).
+      grace_timer.expires_after(opts.shutdown_grace);
+      grace_timer.async_wait([this](beast::error_code e) {
+        if (!e)
+          for (auto& c : iocs) c->stop();
+      });
+      for (auto& s : live) s->on_server_stop();
+    }
+    // Only now may each context end when its connections have: the notices
+    // above are queued on their contexts, so none returns from run() (and
+    // strands a notice holding its session) before running them.
+    for (auto& g : guards) g.reset();
   });
 }
 
@@ -412,6 +615,7 @@ void Server::Impl::remove(Session* s) {
 Server::Server(const ServerOptions& opts, const spatial::SnapshotHolder& holder)
     : impl_(std::make_shared<Impl>(opts, holder)) {
   if (opts.raise_fd_limit) raise_fd_limit();
+  impl_->listen_for_events();
   impl_->listen();
   impl_->do_accept();
 }

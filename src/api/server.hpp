@@ -3,7 +3,10 @@
 // thread; the acceptor deals connections out round robin, so a connection's
 // handlers all run on one thread (no thread per connection, no strands). Keep-alive, pipelining,
 // timeouts for idle and slow clients, size limits answered with 414/431/413,
-// graceful stop. Every request goes to Handler::handle (handler.hpp).
+// graceful stop. Every request goes to Handler::handle (handler.hpp). An
+// answer marked Response::event_stream (GET /v1/events) keeps its connection:
+// each thread keeps a list of its streams and writes every EventHub batch to
+// them itself, so broadcasting takes no lock per client.
 //
 // Usage:
 //   spatial::SnapshotHolder holder;
@@ -46,6 +49,11 @@ struct ServerOptions {
   std::size_t max_body_bytes = 1024 * 1024;
   /// On stop, requests in flight get this long to finish. DEFAULT: 5 s.
   std::chrono::milliseconds shutdown_grace{5'000};
+  /// Event streams get a ": ping" comment this often, so proxies keep them open. DEFAULT: 15 s.
+  std::chrono::milliseconds event_ping{15'000};
+  /// A stream whose client does not read is closed once this much waits
+  /// beyond what the kernel buffers (it reconnects and refetches). DEFAULT: 256 KiB.
+  std::size_t event_backlog_bytes = 256 * 1024;
   /// Raise the open-file limit to the hard limit so many clients can connect. DEFAULT: true.
   bool raise_fd_limit = true;
   HandlerOptions handler;

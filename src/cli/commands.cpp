@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "api/nearest_json.hpp"
+#include "api/events.hpp"
 #include "api/server.hpp"
 #include "api/walk.hpp"
 #include "api/write.hpp"
@@ -408,6 +409,10 @@ int cmd_serve(const Options& o) {
   if (key_created)
     fmt::print(stderr, "rifugio: created signing key {} (public key {})\n", key_path.string(),
                opts.handler.signing_key->public_key_base64());
+  // Live updates (GET /v1/events): every snapshot swapped in below is diffed
+  // against the one it replaces and streamed to subscribers.
+  auto events = std::make_shared<api::EventHub>();
+  opts.handler.events = events;
   if (!o.serve.request.empty()) {  // one request answered from the command line
     api::Handler handler(holder, opts.handler);
     auto res = handler.handle({.method = "GET", .target = o.serve.request});
@@ -419,9 +424,14 @@ int cmd_serve(const Options& o) {
   // picks up everyone else's. publishing keeps the two from swapping in an
   // older revision over a newer one.
   std::mutex publishing;
+  auto swap_in = [&](std::shared_ptr<const spatial::Snapshot> next) {  // needs publishing
+    auto before = holder.current();
+    holder.replace(next);
+    events->publish(before.get(), *next);
+  };
   opts.handler.writer = std::make_shared<api::Writer>(open(o), [&](Store& s, std::int64_t rev) {
     std::lock_guard lock(publishing);
-    if (rev > holder.current()->revision()) holder.replace(spatial::Snapshot::build(rev, s.list({})));
+    if (rev > holder.current()->revision()) swap_in(spatial::Snapshot::build(rev, s.list({})));
   });
   std::atomic<bool> running{true};
   std::thread watcher([&] {
@@ -430,7 +440,7 @@ int cmd_serve(const Options& o) {
       try {
         std::lock_guard lock(publishing);
         if (auto rev = store->revision(); rev != holder.current()->revision())
-          holder.replace(spatial::Snapshot::build(rev, store->list({})));
+          swap_in(spatial::Snapshot::build(rev, store->list({})));
       } catch (const std::exception& e) {
         fmt::print(stderr, "snapshot refresh failed, still serving revision {}: {}\n", holder.current()->revision(),
                    e.what());

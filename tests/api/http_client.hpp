@@ -92,6 +92,19 @@ class Client {
     return read_response();
   }
 
+  /// Everything up to and including the next `marker` (consumed); nullopt
+  /// when the connection closes or nothing comes for 10 s. For event streams.
+  std::optional<std::string> read_until(std::string_view marker) {
+    std::size_t at;
+    while ((at = buf_.find(marker)) == std::string::npos)
+      if (!fill()) return std::nullopt;
+    std::string out = buf_.substr(0, at + marker.size());
+    buf_.erase(0, at + marker.size());
+    return out;
+  }
+
+  int fd() const { return fd_; }
+
   /// True when the server closes the connection within `wait` (unread data is discarded).
   bool closed_within(std::chrono::milliseconds wait) {
     auto deadline = std::chrono::steady_clock::now() + wait;

@@ -242,6 +242,7 @@ TEST_F(Cli, ServeTakesAuthenticatedWritesAndPublishesThemAtOnce) {
   ASSERT_EQ(run("user add ola --role warden --shelter 1").code, 0);
   // The server's own write is in /v1/nearest on the very next request; a
   // change from another process (rifugio edit) arrives through the watcher.
+  // A live-update subscriber (GET /v1/events) hears of both.
   std::string script = write("serve.sh", R"sh(set -u
 dir="$2"
 r() { "$1" --db "$dir/r.db" "${@:2}"; }
@@ -253,12 +254,17 @@ trap 'kill $pid; wait $pid' EXIT
 for i in $(seq 100); do grep -q serving "$dir/serve.log" && break; sleep 0.1; done
 port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$dir/serve.log")
 url="http://127.0.0.1:$port"
+curl -sN "$url/v1/events" >"$dir/events.txt" & events_pid=$!
+trap 'kill $events_pid $pid; wait $pid' EXIT
+for i in $(seq 50); do grep -q retry "$dir/events.txt" && break; sleep 0.1; done
 echo "anonymous=$(curl -s -o /dev/null -w '%{http_code}' -X POST -d '{"status":"full","reason":"x"}' "$url/v1/shelters/1/status")"
 echo "warden=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $token" -d '{"status":"full","occupancy":100,"reason":"counted"}' "$url/v1/shelters/1/status")"
 echo "nearest=$(curl -s "$url/v1/nearest?lat=59.91&lon=10.75&k=1")"
 r "$bin" edit 2 status=closed --actor ed --reason test >/dev/null
 for i in $(seq 40); do curl -s "$url/v1/nearest?lat=59.92&lon=10.76&k=1" | grep -q closed && break; sleep 0.1; done
 echo "watched=$(curl -s "$url/v1/nearest?lat=59.92&lon=10.76&k=1")"
+for i in $(seq 40); do grep -q '"id":2,' "$dir/events.txt" && break; sleep 0.1; done
+grep '^data: {"id"' "$dir/events.txt" | sed 's/^/event=/'
 grep -c "$token" "$dir/serve.log" | sed 's/^/token_in_log=/'
 )sh");
   FILE* p = popen(("timeout 60 bash '" + script + "' '" + test::binary_dir() + "/src/cli/rifugio' '" + dir_.path().string() +
@@ -276,6 +282,8 @@ grep -c "$token" "$dir/serve.log" | sed 's/^/token_in_log=/'
   auto watched = out.substr(out.find("watched="));
   EXPECT_NE(watched.find(R"("status":"closed")"), std::string::npos) << out;
   EXPECT_EQ(out.find("no token"), std::string::npos) << out;
+  EXPECT_NE(out.find(R"(event=data: {"id":1,"status":"full","occupancy":100,"capacity":100,)"), std::string::npos) << out;
+  EXPECT_NE(out.find(R"(event=data: {"id":2,"status":"closed",)"), std::string::npos) << out;
   EXPECT_NE(out.find("token_in_log=0"), std::string::npos) << out;
 }
 
