@@ -38,7 +38,7 @@ function changes(e: Entry): HTMLElement {
 export function renderAudit(ctx: Ctx): void {
   const params = new URLSearchParams(location.search);
   const shelter = textField({ label: 'Shelter id', name: 'shelter', value: params.get('shelter') ?? '', hint: 'Empty for all shelters.', attrs: { inputmode: 'numeric', size: '8' } });
-  const filter = h('form', { class: 'filters', novalidate: true }, shelter.wrap, h('div', { class: 'field submit' }, h('button', { type: 'submit', class: 'button' }, 'Show')));
+  const filter = h('form', { class: 'filters compact', novalidate: true }, shelter.wrap, h('div', { class: 'field submit' }, h('button', { type: 'submit', class: 'button' }, 'Show')));
   filter.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const v = shelter.input.value.trim();

@@ -5,7 +5,7 @@
 
 import { h } from '../ui/dom';
 import { ApiError, describe, type Shelter } from './api';
-import { busy, formError, selectField, setFieldError, showFormError, textField, type Field } from './ui';
+import { busy, formError, markInvalid, selectField, setFieldError, showFormError, textField, type Field } from './ui';
 
 export const KINDS: [string, string][] = [
   ['public_shelter', 'Public shelter'],
@@ -60,6 +60,8 @@ export function shelterForm(opts: {
   /** 412 and other special cases; return true when handled. */
   onError?: (e: ApiError) => boolean;
   legend?: string;
+  /** The section's heading already says what the form is. */
+  legendHidden?: boolean;
 }): ShelterForm {
   const v = { name: '', address: '', municipality: '', region: '', country: '', lat: '', lon: '', capacity: '', kind: 'public_shelter', step_free: 'unknown', opening_hours: '', licence: '', ...opts.values };
   const f: Record<string, Field> = {
@@ -93,7 +95,7 @@ export function shelterForm(opts: {
     h(
       'fieldset',
       {},
-      h('legend', {}, opts.legend ?? 'Shelter'),
+      h('legend', { class: opts.legendHidden ? 'visually-hidden' : undefined }, opts.legend ?? 'Shelter'),
       h('div', { class: 'grid' }, ...['name', 'address', 'municipality', 'region', 'country', 'capacity', 'lat', 'lon', 'kind', 'step_free', 'opening_hours', 'licence'].map((k) => f[k]!.wrap)),
     ),
     f.reason!.wrap,
@@ -139,10 +141,12 @@ export function shelterForm(opts: {
   function showError(e: unknown): void {
     if (e instanceof ApiError && opts.onError?.(e)) return;
     if (e instanceof ApiError && e.status === 422 && e.field) {
-      const targets = e.field === 'location' ? [f.lat!, f.lon!] : f[e.field] ? [f[e.field]!] : [];
-      if (targets.length) {
-        for (const t of targets) setFieldError(t, e.message);
-        targets[0]!.input.focus();
+      const target = f[e.field === 'location' ? 'lat' : e.field];
+      if (target) {
+        setFieldError(target, e.message);
+        // A position is two inputs: both are marked, the message is said once.
+        if (e.field === 'location') markInvalid(f.lon!);
+        target.input.focus();
         return;
       }
     }

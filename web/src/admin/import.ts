@@ -7,7 +7,7 @@ import { describe, query, request, type Shelter } from './api';
 import type { Values } from './form';
 import type { Ctx } from './main';
 import { createForm, title } from './shelters';
-import { announce, busy, formError, selectField, setFieldError, showFormError, textField } from './ui';
+import { announce, busy, formError, markInvalid, selectField, setFieldError, showFormError, textField } from './ui';
 
 /** The route's body limit (docs/http.md). */
 const MAX_BYTES = 64 * 1024 * 1024;
@@ -148,6 +148,7 @@ function showReport(out: HTMLElement, r: Report, src: { name: string; country: s
   const commitError = formError();
   const commitResult = h('div', { class: 'result', role: 'status', tabindex: '-1' });
   const commit = h('button', { type: 'button', class: 'button primary' }, `Commit import (${r.counts.accepted ?? 0} records)`);
+  commit.disabled = !r.counts.accepted && !r.counts.retired;
 
   commit.addEventListener('click', () => {
     showFormError(commitError);
@@ -225,6 +226,8 @@ function issueItem(i: Issue, fixable: boolean, country: string): HTMLElement {
     if (!panel.hidden) {
       panel.hidden = true;
       fix.setAttribute('aria-expanded', 'false');
+      fix.textContent = 'Fix';
+      fix.setAttribute('aria-label', `Fix record ${i.record}`);
       return;
     }
     const values = prefill(i.values, country);
@@ -240,12 +243,15 @@ function issueItem(i: Issue, fixable: boolean, country: string): HTMLElement {
     }, 'Create shelter');
     f.fields.reason!.input.value = `fixed record ${i.record} of an import by hand (${i.reason})`;
     // The field the report names is the one to correct: mark it and start there.
-    const target = i.field === 'location' ? ['lat', 'lon'] : [i.field];
-    for (const t of target) if (f.fields[t]) setFieldError(f.fields[t]!, i.message);
+    const target = f.fields[i.field === 'location' ? 'lat' : i.field];
+    if (target) setFieldError(target, i.message);
+    if (i.field === 'location') markInvalid(f.fields.lon!);
     panel.replaceChildren(f.form);
     panel.hidden = false;
     fix.setAttribute('aria-expanded', 'true');
-    (f.fields[target[0]!] ?? f.fields.name)!.input.focus();
+    fix.textContent = 'Hide the form';
+    fix.setAttribute('aria-label', `Hide the form for record ${i.record}`);
+    (target ?? f.fields.name)!.input.focus();
   });
   li.append(h('div', { class: 'actions' }, fix), panel, done);
   return li;

@@ -34,7 +34,7 @@ function age(s: number): string {
 export function renderReports(ctx: Ctx): void {
   const params = new URLSearchParams(location.search);
   const state = selectField({ label: 'Show', name: 'state', value: params.get('state') ?? 'open', options: [['open', 'Open reports'], ['confirmed', 'Confirmed'], ['dismissed', 'Dismissed']] });
-  const filter = h('form', { class: 'filters' }, state.wrap, h('div', { class: 'field submit' }, h('button', { type: 'submit', class: 'button' }, 'Show')));
+  const filter = h('form', { class: 'filters compact' }, state.wrap, h('div', { class: 'field submit' }, h('button', { type: 'submit', class: 'button' }, 'Show')));
   filter.addEventListener('submit', (ev) => {
     ev.preventDefault();
     ctx.go('/admin/reports' + query({ state: state.input.value === 'open' ? '' : state.input.value }));

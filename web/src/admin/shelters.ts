@@ -26,7 +26,7 @@ const statusOptions = (any: string): [string, string][] => [['', any], ...STATUS
 
 export function renderShelterList(ctx: Ctx): void {
   const params = new URLSearchParams(location.search);
-  const q = textField({ label: 'Search', name: 'q', type: 'search', value: params.get('q') ?? '', hint: 'Name, address or municipality' });
+  const q = textField({ label: 'Search name, address, municipality', name: 'q', type: 'search', value: params.get('q') ?? '' });
   const status = selectField({ label: 'Status', name: 'status', value: params.get('status') ?? '', options: statusOptions('Any status') });
   const municipality = textField({ label: 'Municipality', name: 'municipality', value: params.get('municipality') ?? '' });
   const offset = Math.max(0, Number(params.get('offset')) || 0);
@@ -236,12 +236,10 @@ function showShelter(ctx: Ctx, s: Shelter, etag: string, back: HTMLElement, head
   const badge = h('span', {}, statusBadge(s.status));
   const occText = h('span', {}, s.occupancy === null ? '' : ` · ${s.occupancy} of ${s.capacity ?? '?'} places taken`);
   const facts = h(
-    'p',
+    'div',
     { class: 'facts' },
-    badge,
-    occText,
-    s.retired ? h('span', { class: 'badge retired' }, 'Retired') : '',
-    h('span', { class: 'sub' }, ` · id ${s.id}`, s.keys.length ? ` · ${s.keys.map((k) => `${k.source}:${k.id}`).join(', ')}` : '', ` · version ${s.version} · updated ${formatTime(s.updated)}`),
+    h('p', {}, badge, occText, s.retired ? h('span', { class: 'badge retired' }, 'Retired') : ''),
+    h('p', { class: 'sub' }, [`id ${s.id}`, ...s.keys.map((k) => `${k.source}:${k.id}`), `version ${s.version}`, `updated ${formatTime(s.updated)}`, s.status_by ? `status by ${s.status_by} ${formatTime(s.status_time)}` : ''].filter(Boolean).join(' · ')),
   );
 
   // Status and occupancy: the quick action, first on the page.
@@ -306,6 +304,7 @@ function showShelter(ctx: Ctx, s: Shelter, etag: string, back: HTMLElement, head
     mode: 'edit',
     submitLabel: 'Save changes',
     legend: 'Details',
+    legendHidden: true,
     submit: async (body) => {
       const r = await request<Shelter>('PATCH', `/v1/shelters/${s.id}`, { body, ifMatch: tag });
       announce(`Saved: version ${r.body.version}.`);

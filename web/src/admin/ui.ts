@@ -50,10 +50,17 @@ export function selectField(o: FieldOpts & { options: [string, string][] }): Fie
 
 export function setFieldError(f: Field, message: string | null): void {
   f.error.textContent = message ?? '';
+  if (!message) f.wrap.classList.remove('invalid');
   f.error.hidden = !message;
   f.wrap.classList.toggle('invalid', !!message);
   if (message) f.input.setAttribute('aria-invalid', 'true');
   else f.input.removeAttribute('aria-invalid');
+}
+
+/** Marks a field wrong without a message of its own (the message is on a sibling field). */
+export function markInvalid(f: Field): void {
+  f.wrap.classList.add('invalid');
+  f.input.setAttribute('aria-invalid', 'true');
 }
 
 /** A form-level message box; role=alert so it is read out when it appears. */
