@@ -21,17 +21,33 @@ interface Entry {
   after: Record<string, unknown> | null;
 }
 
-const show = (v: unknown) => (v === null || v === undefined || v === '' ? '—' : Array.isArray(v) ? v.join(', ') : String(v));
+const empty = (v: unknown) => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
 
+/** A field value for people: keys as source:id, positions as lon, lat. */
+function show(v: unknown): string {
+  if (empty(v)) return '—';
+  if (Array.isArray(v)) return v.map(show).join(', ');
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return 'source' in o && 'id' in o ? `${o.source}:${o.id}` : JSON.stringify(v);
+  }
+  return String(v);
+}
+
+/** The fields that changed; a created record lists only what it was given. */
 function changes(e: Entry): HTMLElement {
   const before = e.before ?? {};
   const after = e.after ?? {};
-  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
+    (k) => !(empty(before[k]) && empty(after[k])) && JSON.stringify(before[k]) !== JSON.stringify(after[k]),
+  );
   if (!keys.length) return h('span', { class: 'sub' }, '—');
   return h(
     'ul',
     { class: 'changes' },
-    ...keys.map((k) => h('li', {}, h('span', { class: 'k' }, k), ': ', h('del', {}, show(before[k])), ' → ', h('ins', {}, show(after[k])))),
+    ...keys.map((k) =>
+      h('li', {}, h('span', { class: 'k' }, k), ': ', ...(e.before ? [h('del', {}, show(before[k])), ' → '] : []), h('ins', {}, show(after[k]))),
+    ),
   );
 }
 

@@ -245,11 +245,11 @@ function showShelter(ctx: Ctx, s: Shelter, etag: string, back: HTMLElement, head
   // Status and occupancy: the quick action, first on the page.
   const status = selectField({ label: 'Status', name: 'status', value: s.status, options: STATUSES.map((x): [string, string] => [x, STATUS_LABEL[x]!]) });
   const occupancy = textField({ label: 'People inside', name: 'occupancy', value: s.occupancy === null ? '' : String(s.occupancy), hint: s.capacity === null ? 'Empty when not known.' : `Of ${s.capacity} places. Empty when not known.`, attrs: { inputmode: 'numeric' } });
-  const sReason = textField({ label: 'Reason', name: 'status-reason', required: true });
+  const sReason = textField({ label: 'Reason for the status', name: 'status-reason', required: true, hint: 'Goes to the audit log.' });
   const sError = formError();
   const sResult = h('p', { class: 'result', role: 'status' });
   const sSubmit = h('button', { type: 'submit', class: 'button primary' }, 'Set status');
-  const sForm = h('form', { class: 'card status-form', novalidate: true, 'aria-labelledby': 'status-h' }, h('h2', { id: 'status-h' }, 'Status'), h('div', { class: 'grid' }, status.wrap, occupancy.wrap, sReason.wrap), sError, h('div', { class: 'actions' }, sSubmit), sResult);
+  const sForm = h('form', { class: 'card status-form', novalidate: true, 'aria-labelledby': 'status-h' }, h('h2', { id: 'status-h' }, 'Status and occupancy'), h('div', { class: 'grid' }, status.wrap, occupancy.wrap, sReason.wrap), sError, h('div', { class: 'actions' }, sSubmit), sResult);
   // Choosing "full" with a known capacity fills in the occupancy.
   status.input.addEventListener('change', () => {
     if (status.input.value === 'full' && s.capacity !== null && occupancy.input.value === '') occupancy.input.value = String(s.capacity);
@@ -335,7 +335,7 @@ function showShelter(ctx: Ctx, s: Shelter, etag: string, back: HTMLElement, head
 }
 
 function retireSection(ctx: Ctx, s: Shelter, tag: () => string): HTMLElement {
-  const reason = textField({ label: 'Reason', name: 'retire-reason', required: true, hint: 'For example: demolished, no longer a shelter.' });
+  const reason = textField({ label: 'Reason for retiring', name: 'retire-reason', required: true, hint: 'For example: demolished, no longer a shelter.' });
   const error = formError();
   const submit = h('button', { type: 'submit', class: 'button danger' }, 'Retire…');
   const form = h('form', { novalidate: true }, reason.wrap, error, h('div', { class: 'actions' }, submit));

@@ -30,7 +30,7 @@ function wrapField<C extends Control>(o: FieldOpts, input: C): Field<C> {
   if (o.required) input.required = true;
   const error = h('p', { class: 'field-error', id: `${id}-error`, hidden: true });
   const hint = o.hint ? h('p', { class: 'hint', id: `${id}-hint` }, o.hint) : null;
-  input.setAttribute('aria-describedby', [hint ? `${id}-hint` : '', `${id}-error`].filter(Boolean).join(' '));
+  if (hint) input.setAttribute('aria-describedby', hint.id);
   const wrap = h('div', { class: 'field' }, h('label', { for: id }, o.label), hint, input, error);
   wrap.dataset.field = o.name;
   return { wrap, input, error };
@@ -50,11 +50,15 @@ export function selectField(o: FieldOpts & { options: [string, string][] }): Fie
 
 export function setFieldError(f: Field, message: string | null): void {
   f.error.textContent = message ?? '';
-  if (!message) f.wrap.classList.remove('invalid');
   f.error.hidden = !message;
   f.wrap.classList.toggle('invalid', !!message);
   if (message) f.input.setAttribute('aria-invalid', 'true');
   else f.input.removeAttribute('aria-invalid');
+  // The error is part of the field's description only while it is shown.
+  const ids = (f.input.getAttribute('aria-describedby') ?? '').split(' ').filter((x) => x && x !== f.error.id);
+  if (message) ids.push(f.error.id);
+  if (ids.length) f.input.setAttribute('aria-describedby', ids.join(' '));
+  else f.input.removeAttribute('aria-describedby');
 }
 
 /** Marks a field wrong without a message of its own (the message is on a sibling field). */
