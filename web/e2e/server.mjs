@@ -42,10 +42,12 @@ function freePort() {
 
 /**
  * Imports, builds the walking graph and the tiles of east Oslo (when the
- * extract is there; the tiles only when tilemaker is installed), starts and
- * waits for the server; returns {base, db, graph, tiles, notes, stop}.
+ * extract is there and `osm` is not false; the tiles only when tilemaker is
+ * installed), runs `prepare(db, tmp)` (accounts, mapping files), starts the
+ * server with `args` (or `args(tmp)`) added and waits for it; returns {base, db, tmp, graph,
+ * tiles, notes, log, stop}.
  */
-export async function startServer() {
+export async function startServer({ osm = true, args: extra = [], prepare = null } = {}) {
   const tmp = mkdtempSync(join(tmpdir(), 'rifugio-web-e2e-'));
   const db = join(tmp, 'register.db');
   const imp = spawnSync(BIN, ['--db', db, 'import', '-q', join(REPO, 'mappings/no-dsb-2026.json'), '--data-dir', DATA_DIR], {
@@ -56,7 +58,8 @@ export async function startServer() {
   const notes = [];
   let graph = null;
   let tiles = null;
-  if (!existsSync(OSM)) notes.push(`no OSM extract at ${OSM}: no walking graph, no tiles`);
+  if (!osm) notes.push('no walking graph, no tiles (not needed here)');
+  else if (!existsSync(OSM)) notes.push(`no OSM extract at ${OSM}: no walking graph, no tiles`);
   else {
     graph = join(tmp, 'oslo.graph');
     const g = spawnSync(BIN, ['graph', 'build', '-q', OSM, '-o', graph], { encoding: 'utf8' });
@@ -70,8 +73,9 @@ export async function startServer() {
       args.push('--tiles', tiles);
     }
   }
+  if (prepare) await prepare(db, tmp);
   const port = await freePort();
-  const proc = spawn(BIN, ['--db', db, 'serve', '--address', '127.0.0.1', '--port', String(port), '--static', DIST, ...args], {
+  const proc = spawn(BIN, ['--db', db, 'serve', '--address', '127.0.0.1', '--port', String(port), '--static', DIST, ...args, ...(typeof extra === 'function' ? extra(tmp) : extra)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -93,6 +97,8 @@ export async function startServer() {
   return {
     base,
     db,
+    tmp,
+    log: () => log,
     graph: !!graph,
     tiles: !!tiles,
     notes,
@@ -102,6 +108,13 @@ export async function startServer() {
       rmSync(tmp, { recursive: true, force: true });
     },
   };
+}
+
+/** Runs the rifugio CLI on a database; `input` goes to its standard input. Throws on failure. */
+export function rifugio(db, args, input = undefined) {
+  const r = spawnSync(BIN, ['--db', db, ...args], { encoding: 'utf8', input });
+  if (r.status !== 0) throw new Error(`rifugio ${args.join(' ')} failed (${r.status}): ${r.stderr}${r.stdout}`);
+  return r.stdout;
 }
 
 /** `rifugio export` of the test database, as parsed GeoJSON. */

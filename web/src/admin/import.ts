@@ -171,7 +171,7 @@ function showReport(out: HTMLElement, r: Report, src: { name: string; country: s
   });
 
   const issueList = (list: Issue[], fixable: boolean) =>
-    h('ol', { class: 'issues' }, ...list.map((i) => issueItem(i, fixable, src.country)));
+    h('ol', { class: 'issues' }, ...list.map((i) => issueItem(i, fixable ? r.source : null, src.country)));
 
   out.replaceChildren(
     h(
@@ -206,7 +206,8 @@ function showReport(out: HTMLElement, r: Report, src: { name: string; country: s
   heading.focus();
 }
 
-function issueItem(i: Issue, fixable: boolean, country: string): HTMLElement {
+/** One report entry; `source` (the import's) makes it fixable: "Fix" creates the shelter under the row's key. */
+function issueItem(i: Issue, source: string | null, country: string): HTMLElement {
   const where = [`Record ${i.record}`, i.key ? `key ${i.key}` : '', i.field ? `field ${i.field}` : 'whole record'].filter(Boolean).join(' · ');
   const li = h(
     'li',
@@ -217,7 +218,9 @@ function issueItem(i: Issue, fixable: boolean, country: string): HTMLElement {
   const shown = Object.entries(i.values ?? {}).filter(([, v]) => v !== null && v !== '');
   if (shown.length)
     li.append(h('p', { class: 'values' }, shown.map(([k, v]) => `${k}: ${String(v)}`).join(' · ')));
-  if (!fixable) return li;
+  if (source === null) return li;
+  const keyId = i.key || String(i.values?.external_id ?? '');
+  const key = keyId ? { source, id: keyId } : undefined;
   const fix = h('button', { type: 'button', class: 'button', 'aria-expanded': 'false' }, 'Fix');
   fix.setAttribute('aria-label', `Fix record ${i.record}`);
   const panel = h('div', { class: 'fix', hidden: true });
@@ -240,7 +243,8 @@ function issueItem(i: Issue, fixable: boolean, country: string): HTMLElement {
       li.classList.add('is-fixed');
       announce(`Record ${i.record} fixed: created shelter ${s.id}.`);
       done.focus();
-    }, 'Create shelter');
+    }, key);
+    if (key) f.form.prepend(h('p', { class: 'hint' }, `Created with the key ${key.source}:${key.id}, so a later import of ${key.source} updates this shelter instead of adding it again.`));
     f.fields.reason!.input.value = `fixed record ${i.record} of an import by hand (${i.reason})`;
     // The field the report names is the one to correct: mark it and start there.
     const target = f.fields[i.field === 'location' ? 'lat' : i.field];

@@ -365,15 +365,19 @@ function retireSection(ctx: Ctx, s: Shelter, tag: () => string): HTMLElement {
 
 // ---- create -----------------------------------------------------------------
 
-/** The create form; `prefill` from an import report's rejected row. Resolves with the new shelter. */
-export function createForm(prefill: Partial<Values>, done: (s: Shelter) => void, submitLabel = 'Create shelter') {
+/**
+ * The create form; `prefill` from an import report's rejected row, with the
+ * row's key in its source (`key`), so a later import of that source updates
+ * this shelter instead of adding it twice. Calls `done` with the new shelter.
+ */
+export function createForm(prefill: Partial<Values>, done: (s: Shelter) => void, key?: { source: string; id: string }) {
   return shelterForm({
     values: prefill,
     mode: 'create',
-    submitLabel,
+    submitLabel: 'Create shelter',
     legend: 'New shelter',
     submit: async (body) => {
-      const r = await request<Shelter>('POST', '/v1/shelters', { body });
+      const r = await request<Shelter>('POST', '/v1/shelters', { body: key ? { ...body, key } : body });
       done(r.body);
     },
   });
