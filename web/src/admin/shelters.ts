@@ -29,6 +29,7 @@ export function renderShelterList(ctx: Ctx): void {
   const q = textField({ label: 'Search name, address, municipality', name: 'q', type: 'search', value: params.get('q') ?? '' });
   const status = selectField({ label: 'Status', name: 'status', value: params.get('status') ?? '', options: statusOptions('Any status') });
   const municipality = textField({ label: 'Municipality', name: 'municipality', value: params.get('municipality') ?? '' });
+  const retired = h('input', { type: 'checkbox', id: 'f-retired', name: 'retired', checked: params.get('retired') === 'any' });
   const offset = Math.max(0, Number(params.get('offset')) || 0);
   const search = h(
     'form',
@@ -36,11 +37,12 @@ export function renderShelterList(ctx: Ctx): void {
     q.wrap,
     status.wrap,
     municipality.wrap,
+    h('div', { class: 'field check' }, h('label', {}, retired, ' Retired too')),
     h('div', { class: 'field submit' }, h('button', { type: 'submit', class: 'button' }, 'Search')),
   );
   search.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    ctx.go('/admin' + query({ q: q.input.value.trim(), status: status.input.value, municipality: municipality.input.value.trim() }));
+    ctx.go('/admin' + query({ q: q.input.value.trim(), status: status.input.value, municipality: municipality.input.value.trim(), retired: retired.checked ? 'any' : '' }));
   });
 
   const summary = h('p', { class: 'summary', id: 'list-summary' }, 'Loading shelters…');
@@ -56,13 +58,13 @@ export function renderShelterList(ctx: Ctx): void {
     bulkSection(ctx, params.get('municipality') ?? ''),
   );
 
-  const here = { q: params.get('q'), status: params.get('status'), municipality: params.get('municipality') };
+  const here = { q: params.get('q'), status: params.get('status'), municipality: params.get('municipality'), retired: params.get('retired') };
   void request<Page>('GET', '/v1/shelters' + query({ ...here, limit: PAGE, offset }))
     .then(({ body }) => {
       if (!ctx.current()) return;
       const from = body.total === 0 ? 0 : body.offset + 1;
       const to = body.offset + body.shelters.length;
-      summary.textContent = body.total === 0 ? 'No shelter matches.' : `${body.total} shelters${body.total > body.shelters.length ? `, showing ${from}–${to}` : ''}.`;
+      summary.textContent = body.total === 0 ? 'No shelter matches.' : `${body.total} ${body.total === 1 ? 'shelter' : 'shelters'}${body.total > body.shelters.length ? `, showing ${from}–${to}` : ''}.`;
       announce(summary.textContent);
       results.replaceChildren(body.shelters.length ? shelterTable(body.shelters) : '');
       const link = (label: string, off: number) => h('a', { href: '/admin' + query({ ...here, offset: off || undefined }), class: 'button' }, label);
@@ -370,12 +372,13 @@ function retireSection(ctx: Ctx, s: Shelter, tag: () => string): HTMLElement {
  * row's key in its source (`key`), so a later import of that source updates
  * this shelter instead of adding it twice. Calls `done` with the new shelter.
  */
-export function createForm(prefill: Partial<Values>, done: (s: Shelter) => void, key?: { source: string; id: string }) {
+export function createForm(prefill: Partial<Values>, done: (s: Shelter) => void, key?: { source: string; id: string }, legendHidden = false) {
   return shelterForm({
     values: prefill,
     mode: 'create',
     submitLabel: 'Create shelter',
     legend: 'New shelter',
+    legendHidden,
     submit: async (body) => {
       const r = await request<Shelter>('POST', '/v1/shelters', { body: key ? { ...body, key } : body });
       done(r.body);
@@ -388,6 +391,6 @@ export function renderCreate(ctx: Ctx): void {
   const f = createForm({ country: u.country, municipality: u.municipality }, (s) => {
     announce(`Created shelter ${s.id}.`);
     ctx.go(`/admin/shelters/${s.id}`, { replace: true });
-  });
+  }, undefined, true);
   ctx.root.replaceChildren(h('a', { href: '/admin', class: 'back' }, '← Shelters'), h('h1', { tabindex: '-1' }, 'New shelter'), h('section', { class: 'card' }, f.form));
 }
