@@ -5,12 +5,15 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <mutex>
+#include <unordered_map>
 #include <nlohmann/json.hpp>
 
 #include "api/detail/write_common.hpp"
 #include "api/error.hpp"
 #include "api/params.hpp"
 #include "core/shelter_json.hpp"
+#include "import/area.hpp"
 #include "storage/accounts.hpp"
 
 namespace rifugio::api {
@@ -156,16 +159,50 @@ std::int64_t int_param(const std::string& name, const std::string& v, std::int64
 using nlohmann::json;
 using namespace detail;
 
-bool may_edit(const User& u, const Shelter& s) {
-  if (u.role == Role::admin) return true;
-  if (u.role != Role::editor || (u.country.empty() && u.municipality.empty())) return false;
-  return (u.country.empty() || s.country == u.country) && (u.municipality.empty() || s.municipality == u.municipality);
+namespace {
+
+/// The parsed polygon of a stored region; null when it does not parse (then
+/// it grants nothing). Editors are few, so the cache stays small.
+std::shared_ptr<const import::Area> region_area(const std::string& geojson) {
+  static std::mutex mutex;
+  static std::unordered_map<std::string, std::shared_ptr<const import::Area>> cache;
+  std::lock_guard lock(mutex);
+  if (auto it = cache.find(geojson); it != cache.end()) return it->second;
+  std::shared_ptr<const import::Area> area;
+  try {
+    area = std::make_shared<const import::Area>(import::Area::from_geojson(geojson));
+  } catch (const InputError& e) {
+    fmt::print(stderr, "rifugio: a stored editor region does not parse ({}); it allows nothing\n", e.what());
+  }
+  if (cache.size() >= 256) cache.clear();
+  return cache[geojson] = area;
 }
 
-bool may_set_status(const User& u, const Shelter& s) {
-  if (may_edit(u, s)) return true;
+}  // namespace
+
+Scope::Scope(const User& user) : user_(user) {
+  if (user.role == Role::editor && !user.region.empty()) area_ = region_area(user.region);
+}
+
+bool Scope::may_edit(const Shelter& s) const {
+  const User& u = user_;
+  if (u.role == Role::admin) return true;
+  if (u.role != Role::editor || (u.country.empty() && u.municipality.empty() && u.region.empty())) return false;
+  if (!u.country.empty() && s.country != u.country) return false;
+  if (!u.municipality.empty() && s.municipality != u.municipality) return false;
+  if (!u.region.empty() && (!area_ || !s.location || !area_->contains(*s.location))) return false;
+  return true;
+}
+
+bool Scope::may_set_status(const Shelter& s) const {
+  if (may_edit(s)) return true;
+  const User& u = user_;
   return u.role == Role::warden && std::find(u.shelters.begin(), u.shelters.end(), s.id) != u.shelters.end();
 }
+
+bool may_edit(const User& u, const Shelter& s) { return Scope(u).may_edit(s); }
+
+bool may_set_status(const User& u, const Shelter& s) { return Scope(u).may_set_status(s); }
 
 Writer::Writer(std::unique_ptr<Store> store, Committed committed)
     : store_(std::move(store)), committed_(std::move(committed)) {}
@@ -288,11 +325,12 @@ Response Writer::audit(const Request& req, const QueryParams& query) {
   // Admins see everything; editors the entries of shelters in their region
   // (as the shelter is now).
   std::map<ShelterId, bool> allowed;
+  const Scope scope_of(user);
   auto may_read = [&](ShelterId id) {
     auto it = allowed.find(id);
     if (it != allowed.end()) return it->second;
     auto s = store_->get(id);
-    return allowed[id] = s && may_edit(user, *s);
+    return allowed[id] = s && scope_of.may_edit(*s);
   };
   if (q.shelter && user.role != Role::admin) {
     if (!store_->get(*q.shelter)) throw ApiError(ErrorCode::not_found, fmt::format("no shelter with id '{}'", *q.shelter));

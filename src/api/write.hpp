@@ -32,6 +32,10 @@
 #include "api/throttle.hpp"
 #include "storage/store.hpp"
 
+namespace rifugio::import {
+class Area;
+}
+
 namespace rifugio::api {
 
 class Writer {
@@ -95,9 +99,23 @@ class Writer {
 };
 
 /// Whether the user may change the shelter's fields (admin; editor whose
-/// country, municipality and region polygon, where set, hold the shelter).
+/// country, municipality and region polygon, where set, hold the shelter;
+/// with a polygon, a shelter without a location is outside).
 bool may_edit(const User& user, const Shelter& shelter);
 /// may_edit, or a warden of that shelter.
 bool may_set_status(const User& user, const Shelter& shelter);
+
+/// may_edit and may_set_status for one user and many shelters: the region
+/// polygon is looked up once (parsed polygons are cached by their text).
+class Scope {
+ public:
+  explicit Scope(const User& user);
+  bool may_edit(const Shelter& shelter) const;
+  bool may_set_status(const Shelter& shelter) const;
+
+ private:
+  const User& user_;
+  std::shared_ptr<const import::Area> area_;  ///< the editor's polygon, null when none
+};
 
 }  // namespace rifugio::api

@@ -79,12 +79,13 @@ Response Writer::list_shelters(const Request& req, const QueryParams& query) {
   if (auto v = p.get("source")) opts.source = *v;
   json page = json::array();
   std::size_t total = 0;
+  const Scope allowed(user);
   for (const auto& s : store_->list(opts)) {
     if (retired == "true" && !s.retired) continue;
     if (status && s.status != *status) continue;
     if (municipality && s.municipality != *municipality) continue;
     if (country && s.country != *country) continue;
-    if (!may_set_status(user, s)) continue;
+    if (!allowed.may_set_status(s)) continue;
     if (!q.empty() && import::address_key(s.name).find(q) == std::string::npos &&
         import::address_key(s.address).find(q) == std::string::npos &&
         import::address_key(s.municipality).find(q) == std::string::npos)
@@ -189,12 +190,13 @@ Response Writer::bulk_status(const Request& req) {
   std::set<ShelterId> found;
   std::size_t selected = 0;
   const UnixTime now = now_utc();
+  const Scope allowed(user);
   for (const auto& s : store_->list({})) {  // in service only
     if (ids && !ids->count(s.id)) continue;
     if (country && s.country != *country) continue;
     if (municipality && s.municipality != *municipality) continue;
     found.insert(s.id);
-    if (!may_set_status(user, s))
+    if (!allowed.may_set_status(s))
       throw ApiError(ErrorCode::forbidden,
                      fmt::format("{} ({}) may not set the status of shelter {} ({}, {}): nothing was changed", user.name,
                                  scope(user), s.id, s.name, s.municipality));

@@ -20,6 +20,7 @@
 #include "api/walk.hpp"
 #include "api/write.hpp"
 #include "core/shelter_json.hpp"
+#include "import/area.hpp"
 #include "import/importer.hpp"
 #include "routing/graph_builder.hpp"
 #include "routing/router.hpp"
@@ -227,6 +228,16 @@ int cmd_user_add(const Options& o) {
   if (!u.country.empty()) {
     Shelter probe;  // the same check as a shelter's country
     set_field(probe, "country", u.country);
+  }
+  if (!a.region_file.empty()) {
+    std::ifstream in(a.region_file);
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    if (!in && !in.eof()) throw InputError(fmt::format("{}: cannot read", a.region_file));
+    try {
+      u.region = import::Area::from_geojson(text).geojson();
+    } catch (const InputError& e) {
+      throw InputError(fmt::format("{}: {}", a.region_file, e.what()));
+    }
   }
   // Read (and check) the password before adding, so a bad one leaves no account behind.
   std::string password;

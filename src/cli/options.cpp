@@ -93,6 +93,9 @@ Options parse_options(int argc, const char* const* argv) {
       ->required()->check(CLI::IsMember({"admin", "editor", "warden"}));
   user_add->add_option("--country", o.account.country, "Editor's region: ISO 3166-1 alpha-2 code, e.g. NO");
   user_add->add_option("--municipality", o.account.municipality, "Editor's region: municipality, exact name");
+  user_add->add_option("--region-file", o.account.region_file,
+                       "Editor's region: GeoJSON file with a Polygon or MultiPolygon (WGS84 lon/lat)")
+      ->check(CLI::ExistingFile);
   user_add->add_option("--shelter", o.account.shelters, "Warden's shelter id (repeat for several)");
   user_add->add_flag("--password-stdin", o.account.password_stdin,
                      "Read a password (for signing in on /admin) from the first line of standard input");
@@ -147,12 +150,14 @@ Options parse_options(int argc, const char* const* argv) {
   if (o.command == "user") o.command += " " + user->get_subcommands().front()->get_name();
   if (o.command == "token") o.command += " " + token->get_subcommands().front()->get_name();
   if (o.command == "user add") {
-    if (o.account.role == "editor" && o.account.country.empty() && o.account.municipality.empty())
-      throw UsageError("an editor needs a region: --country CODE and/or --municipality NAME");
+    if (o.account.role == "editor" && o.account.country.empty() && o.account.municipality.empty() &&
+        o.account.region_file.empty())
+      throw UsageError("an editor needs a region: --country CODE, --municipality NAME and/or --region-file AREA.geojson");
     if (o.account.role == "warden" && o.account.shelters.empty())
       throw UsageError("a warden needs at least one --shelter ID");
-    if (o.account.role != "editor" && (!o.account.country.empty() || !o.account.municipality.empty()))
-      throw UsageError("--country and --municipality are for editors");
+    if (o.account.role != "editor" &&
+        (!o.account.country.empty() || !o.account.municipality.empty() || !o.account.region_file.empty()))
+      throw UsageError("--country, --municipality and --region-file are for editors");
     if (o.account.role != "warden" && !o.account.shelters.empty()) throw UsageError("--shelter is for wardens");
   }
   if (o.nearest.by == "walking" && o.command == "nearest" && o.nearest.graph.empty())

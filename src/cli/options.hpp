@@ -73,6 +73,7 @@ struct AccountArgs {
   std::string role;          ///< admin | editor | warden
   std::string country;       ///< editor's region: ISO alpha-2
   std::string municipality;  ///< editor's region: exact municipality name
+  std::string region_file;   ///< editor's region: a GeoJSON Polygon/MultiPolygon file (WGS84)
   std::vector<std::int64_t> shelters;  ///< warden's shelters
   bool password_stdin = false;  ///< user add: read a password from standard input
   int expires_days = 0;      ///< token create: 0 = never

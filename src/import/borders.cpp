@@ -10,11 +10,9 @@
 
 namespace rifugio::import {
 
-struct Borders::Area {
+struct Borders::Entry {
   std::string code;
-  std::unique_ptr<OGRGeometry> geometry;
-  OGREnvelope envelope;
-  OGRPreparedGeometryUniquePtr prepared{nullptr};
+  import::Area area;
 };
 
 Borders::Borders(const std::string& path) {
@@ -33,39 +31,22 @@ Borders::Borders(const std::string& path) {
     if (country >= 0 && f->IsFieldSetAndNotNull(country)) code = f->GetFieldAsString(country);
     else if (iso >= 0 && f->IsFieldSetAndNotNull(iso)) code = f->GetFieldAsString(iso);
     if (code.empty()) continue;
-    auto a = std::make_unique<Area>();
-    a->code = code;
-    a->geometry.reset(g->clone());
-    a->geometry->getEnvelope(&a->envelope);
-    a->prepared.reset(OGRCreatePreparedGeometry(OGRGeometry::ToHandle(a->geometry.get())));
-    areas_.push_back(std::move(a));
+    areas_.push_back(std::make_unique<Entry>(Entry{code, Area(*g)}));
   }
   if (areas_.empty()) throw ParseError(path, 0, "", "no country borders found in the file");
 }
 
 Borders::~Borders() = default;
 
-namespace {
-bool inside(const OGREnvelope& e, const Location& l) {
-  return l.lon >= e.MinX && l.lon <= e.MaxX && l.lat >= e.MinY && l.lat <= e.MaxY;
-}
-}  // namespace
-
 bool Borders::contains(const std::string& code, const Location& loc) const {
-  OGRPoint p(loc.lon, loc.lat);
   for (auto& a : areas_)
-    if (a->code == code && inside(a->envelope, loc) &&
-        (a->prepared ? OGRPreparedGeometryContains(a->prepared.get(), OGRGeometry::ToHandle(&p)) : a->geometry->Contains(&p)))
-      return true;
+    if (a->code == code && a->area.contains(loc)) return true;
   return false;
 }
 
 std::string Borders::country_at(const Location& loc) const {
-  OGRPoint p(loc.lon, loc.lat);
   for (auto& a : areas_)
-    if (inside(a->envelope, loc) &&
-        (a->prepared ? OGRPreparedGeometryContains(a->prepared.get(), OGRGeometry::ToHandle(&p)) : a->geometry->Contains(&p)))
-      return a->code;
+    if (a->area.contains(loc)) return a->code;
   return "";
 }
 

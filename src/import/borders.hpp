@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/location.hpp"
+#include "import/area.hpp"
 
 namespace rifugio::import {
 
@@ -28,8 +29,8 @@ class Borders {
   bool knows(const std::string& code) const;
 
  private:
-  struct Area;
-  std::vector<std::unique_ptr<Area>> areas_;
+  struct Entry;
+  std::vector<std::unique_ptr<Entry>> areas_;
 };
 
 }  // namespace rifugio::import

@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "import/area.hpp"
 #include "write_fixture.hpp"
 
 namespace rifugio::api {
@@ -189,6 +190,44 @@ TEST_F(Shelters, BulkStatusIsOneCommitAndAllOrNothing) {
   field({{"status", "open"}, {"reason", "r"}, {"ids", json::array()}}, "ids");
   field({{"status", "open"}, {"reason", "r"}, {"ids", {1}}, {"occupancy", 3}}, "occupancy");
   EXPECT_EQ(holder.current()->revision(), 3);
+}
+
+TEST_F(Shelters, AnEditorsPolygonRegionLimitsWhatItMayChange) {
+  // East Oslo from 10.755 E: Grønland (3) and Tøyen (6) inside, Jernbanetorget
+  // (1, 10.7522) just west of it, Bærum far west; 10 has no location.
+  const std::string area =
+      R"({"type":"Polygon","coordinates":[[[10.755,59.90],[10.80,59.90],[10.80,59.93],[10.755,59.93],[10.755,59.90]]]})";
+  {
+    SqliteStore side(dir.file("r.db"));
+    side.add_user({.name = "east", .role = Role::editor, .region = import::Area::from_geojson(area).geojson()});
+    tokens["east"] = issue_token(side, "east", 0, now_utc()).token;
+  }
+  json page = test::body_json(call("GET", "/v1/shelters", "east"));
+  EXPECT_EQ(ids_of(page), (std::set<ShelterId>{3, 6}));
+  EXPECT_EQ(status(3, "east", {{"status", "full"}, {"reason", "r"}}).status, 200);
+  EXPECT_EQ(patch(6, "east", {{"capacity", 60}, {"reason", "r"}}).status, 200);
+  problem(status(1, "east", {{"status", "full"}, {"reason", "r"}}), 403, "forbidden");
+  problem(patch(7, "east", {{"capacity", 1}, {"reason", "r"}}), 403, "forbidden");
+  problem(patch(10, "east", {{"capacity", 1}, {"reason", "r"}}), 403, "forbidden");  // no location: not inside
+  // Moving a shelter out of the area, or creating one outside it, is refused.
+  problem(patch(6, "east", {{"location", {10.70, 59.91}}, {"reason", "r"}}), 403, "forbidden");
+  const json inside = {{"name", "New"}, {"location", {10.77, 59.92}}, {"country", "NO"}, {"reason", "r"}};
+  EXPECT_EQ(call("POST", "/v1/shelters", "east", inside).status, 201);
+  json outside = inside;
+  outside["location"] = {10.70, 59.92};
+  problem(call("POST", "/v1/shelters", "east", outside), 403, "forbidden");
+  outside.erase("location");
+  problem(call("POST", "/v1/shelters", "east", outside), 403, "forbidden");
+  json bulk = problem(call("POST", "/v1/status/bulk", "east", {{"status", "open"}, {"reason", "r"}, {"ids", {3, 1}}}),
+                      403, "forbidden");
+  EXPECT_NE(bulk["detail"].get<std::string>().find("shelter 1"), std::string::npos);
+  // The session shows the area.
+  give_password("east");
+  auto s = sign_in("east", "east password 1");
+  ASSERT_EQ(s.response.status, 200) << s.response.body;
+  json region = test::body_json(s.response)["user"]["region"];
+  EXPECT_EQ(region["type"], "Polygon");
+  EXPECT_EQ(region["coordinates"][0][0], json({10.755, 59.90}));
 }
 
 }  // namespace

@@ -41,6 +41,10 @@ TEST_F(Accounts, UsersRoundTripWithTheirScope) {
   ASSERT_TRUE(ola);
   EXPECT_EQ(ola->shelters, std::vector<ShelterId>{shelter});
   EXPECT_FALSE(store.user("nobody"));
+  EXPECT_EQ(ed->region, "");
+  const std::string area = R"({"type":"Polygon","coordinates":[[[10,59],[11,59],[11,60],[10,59]]]})";
+  store.add_user({.name = "area", .role = Role::editor, .region = area});
+  EXPECT_EQ(store.user("area")->region, area) << "an area alone is a region";
   EXPECT_THROW(store.add_user({.name = "ed", .role = Role::admin}), Conflict);
   EXPECT_THROW(store.add_user({.name = "x", .role = Role::editor}), InputError);  // no region
   EXPECT_THROW(store.add_user({.name = "y", .role = Role::warden}), InputError);  // no shelter
