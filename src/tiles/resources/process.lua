@@ -1,7 +1,7 @@
 -- Rifugio base map: which OSM objects go to which tile layer (tilemaker 2.x API).
 -- Layers and zooms: config.json; drawing: style.json.
 
-node_keys = { "place" }
+node_keys = { "place", "natural" }
 
 local major = { motorway = 6, trunk = 7, primary = 8, secondary = 9, tertiary = 11 }
 local minor = { residential = 12, unclassified = 12, living_street = 13, service = 13, pedestrian = 13, road = 12,
@@ -9,7 +9,14 @@ local minor = { residential = 12, unclassified = 12, living_street = 13, service
                 platform = 14 }
 local landuse = { forest = 8, wood = 8, park = 10, grass = 11, meadow = 11, residential = 10, commercial = 11,
                   industrial = 11, retail = 11, cemetery = 12, farmland = 10, recreation_ground = 12, pitch = 13 }
-local places = { city = 6, town = 8, village = 10, suburb = 11, neighbourhood = 13, hamlet = 12, quarter = 12 }
+local places = { city = 6, town = 8, village = 10, suburb = 11, neighbourhood = 13, hamlet = 12, quarter = 12,
+                 island = 12, islet = 14 }
+-- Named bays, straits and fjords are OSM nodes more often than areas: their label points.
+local water_points = { bay = 11, strait = 11, fjord = 10 }
+-- A lake's name from this zoom on, by area (square metres): big lakes first.
+local function lake_label_zoom(area)
+  if area > 5e6 then return 9 elseif area > 5e5 then return 11 elseif area > 5e4 then return 13 else return 14 end
+end
 
 function init_function() end
 function exit_function() end
@@ -21,6 +28,15 @@ function node_function(node)
     node:Layer("place", false)
     node:MinZoom(z)
     node:Attribute("class", place)
+    node:Attribute("name", node:Find("name"))
+    return
+  end
+  local natural = node:Find("natural")
+  z = water_points[natural]
+  if z and node:Holds("name") then
+    node:Layer("water_name", false)
+    node:MinZoom(z)
+    node:Attribute("class", natural)
     node:Attribute("name", node:Find("name"))
   end
 end
@@ -58,10 +74,18 @@ function way_function(way)
   if natural == "water" or area_landuse == "reservoir" or area_landuse == "basin" or waterway == "riverbank" then
     way:Layer("water", true)
     way:Attribute("class", "lake")
+    if way:Holds("name") then
+      -- One label point per lake (a polygon label would repeat in every tile it crosses).
+      way:LayerAsCentroid("water_name")
+      way:MinZoom(lake_label_zoom(way:Area()))
+      way:Attribute("class", "lake")
+      way:Attribute("name", way:Find("name"))
+    end
   elseif waterway == "river" or waterway == "canal" or waterway == "stream" then
     way:Layer("water", false)
     way:MinZoom(waterway == "stream" and 13 or 9)
     way:Attribute("class", waterway)
+    if way:Holds("name") then way:Attribute("name", way:Find("name")) end
   end
 
   local lu = area_landuse ~= "" and area_landuse or (leisure ~= "" and leisure or natural)
