@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { transformWithEsbuild, type Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { mapAssets, world } from './vite.basemap';
 
 /** Files under public/ (copied as they are), as URL paths. */
 function publicFiles(dir: string, base = ''): string[] {
@@ -62,31 +63,8 @@ function serviceWorker(): Plugin {
   };
 }
 
-/**
- * The country outlines the map draws under the shelters: the importer's
- * borders.json from @rapideditor/country-coder, with coordinates rounded to
- * about 100 m and the properties dropped.
- */
-function borders(): Plugin {
-  return {
-    name: 'rifugio-borders',
-    generateBundle() {
-      const src = JSON.parse(readFileSync('node_modules/@rapideditor/country-coder/src/data/borders.json', 'utf8'));
-      const round = (v: unknown): unknown => (Array.isArray(v) ? v.map(round) : Math.round((v as number) * 1000) / 1000);
-      const features = src.features
-        .filter((f: { geometry: unknown }) => f.geometry) // groups such as "World" have none
-        .map((f: { geometry: { type: string; coordinates: unknown } }) => ({
-          type: 'Feature',
-          properties: {},
-          geometry: { type: f.geometry.type, coordinates: round(f.geometry.coordinates) },
-        }));
-      this.emitFile({ type: 'asset', fileName: 'borders.geojson', source: JSON.stringify({ type: 'FeatureCollection', features }) });
-    },
-  };
-}
-
 export default defineConfig({
-  plugins: [borders(), serviceWorker()],
+  plugins: [world(), mapAssets(), serviceWorker()],
   build: {
     target: 'es2020',
     // The citizen app and the admin page (/admin, served admin.html by rifugio serve).

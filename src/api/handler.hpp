@@ -33,9 +33,11 @@ class Writer;
 
 /// Content-Security-Policy for the app's HTML and scripts: everything comes
 /// from this deployment (it must work when the outside world is unreachable),
-/// nothing may frame it.
+/// nothing may frame it. 'wasm-unsafe-eval' lets the map's right-to-left text
+/// plugin (WebAssembly, from this origin) compile; it allows no JavaScript eval.
 inline constexpr std::string_view kDefaultCsp =
-    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' data: blob:; "
+    "style-src 'self' 'unsafe-inline'; "
     "connect-src 'self'; worker-src 'self' blob:; font-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
 

@@ -318,6 +318,87 @@ describe('citizen app in chromium', { skip: why ? `skipped: ${why}` : false }, (
     await ctx.close();
   });
 
+  it('base map: street names on the Oslo map from our fonts, the world layer (land, sea, borders) everywhere', T, async (t) => {
+    const ctx = await newContext({ geolocation: EAST_OSLO });
+    const fonts = [];
+    ctx.on('response', (r) => {
+      if (r.url().includes('/map/')) fonts.push({ url: r.url(), status: r.status() });
+    });
+    const p = await ctx.newPage();
+    p.on('console', (m) => m.type() === 'error' || m.type() === 'warning' ? console.log(`# page ${m.type()}: ${m.text()}`) : undefined);
+    await p.goto(server.base + '/');
+    await p.locator('#find').click();
+    await listTitles(p);
+    await p.locator('.map canvas').waitFor({ timeout: 20000 });
+    if (server.tiles) await p.waitForFunction(() => document.body.dataset.basemap === 'tiles', null, { timeout: 20000 });
+    // The app moves the map itself once the answer (and the walk to the nearest) is in: let it finish first.
+    if (server.graph) await p.waitForFunction(() => /^walking:\d+$/.test(document.body.dataset.route ?? ''), null, { timeout: 20000 });
+    await p.waitForFunction(() => !document.getElementById('map').maplibre?.isMoving(), null, { timeout: 10000 });
+    await p.waitForTimeout(1000);
+    /** Moves the map and waits until everything in view is loaded and drawn. */
+    const view = (center, zoom) =>
+      p.evaluate(
+        ([c, z]) =>
+          new Promise((res) => {
+            const m = document.getElementById('map').maplibre;
+            m.once('idle', () => res());
+            m.jumpTo({ center: c, zoom: z });
+          }),
+        [center, zoom],
+      );
+    /** Layer ids drawn at [lon, lat] (or in a box of `r` pixels around it), and their `name`s. */
+    const drawn = (lonlat, layers, r = 0) =>
+      p.evaluate(
+        ([ll, ls, rad]) => {
+          const m = document.getElementById('map').maplibre;
+          const pt = m.project(ll);
+          const box = rad ? [[pt.x - rad, pt.y - rad], [pt.x + rad, pt.y + rad]] : pt;
+          return m.queryRenderedFeatures(box, { layers: ls }).map((f) => ({ layer: f.layer.id, name: f.properties?.name ?? null }));
+        },
+        [lonlat, layers, r],
+      );
+    await p.evaluate(() => document.getElementById('map').scrollIntoView());
+    if (server.tiles) {
+      // Street level in east Oslo: the streets carry their names, drawn with our own fonts.
+      await view([EAST_OSLO.longitude, EAST_OSLO.latitude], 16);
+      // Labels are placed a moment after the tiles are drawn (and after the font file arrived).
+      await p
+        .waitForFunction(() => document.getElementById('map').maplibre.queryRenderedFeatures({ layers: ['base-street-label'] }).length >= 5, null, { timeout: 10000 })
+        .catch(() => undefined);
+      const labels = await drawn([EAST_OSLO.longitude, EAST_OSLO.latitude], ['base-street-label'], 400);
+      const names = [...new Set(labels.map((l) => l.name))];
+      await p.locator('#map').screenshot({ path: join(SHOTS, 'basemap-oslo-streets.png') });
+      assert.ok(names.length >= 5, `street names drawn: ${JSON.stringify(names)}`);
+      for (const n of names) assert.match(n, /^\p{L}[\p{L}\p{N} .'-]*$/u, `a street name: ${n}`);
+      const font = fonts.find((f) => /\/map\/fonts\/noto-sans-latin-400-normal\.woff2$/.test(f.url));
+      assert.equal(font?.status, 200, `the Latin font from this origin: ${JSON.stringify(fonts)}`);
+    } else t.diagnostic('tilemaker missing: street labels not checked');
+    // Country level, far outside the extract: Sweden is land, the sea off Norway is not, a border runs between.
+    await view([14, 61], 5);
+    await p.locator('#map').screenshot({ path: join(SHOTS, 'basemap-scandinavia.png') });
+    assert.ok((await drawn([15.5, 61.5], ['land'])).length > 0, 'inland Sweden is land');
+    assert.equal((await drawn([3, 60], ['land'])).length, 0, 'the North Sea is sea');
+    assert.ok((await drawn([12.3, 61.5], ['borders'], 12)).length > 0, 'the Norway-Sweden border is drawn');
+    // Europe at zoom 3: mid-Atlantic is sea, Spain land.
+    await view([5, 50], 3);
+    await p.locator('#map').screenshot({ path: join(SHOTS, 'basemap-europe.png') });
+    assert.equal((await drawn([-30, 45], ['land'])).length, 0, 'mid-Atlantic is sea');
+    assert.ok((await drawn([-4, 40], ['land'])).length > 0, 'Spain is land');
+    // Hebrew and Arabic labels: MapLibre draws right-to-left text only once the plugin (from this origin) is in.
+    await p.evaluate(() => {
+      const m = document.getElementById('map').maplibre;
+      const pt = (name, lon, lat) => ({ type: 'Feature', properties: { name }, geometry: { type: 'Point', coordinates: [lon, lat] } });
+      m.addSource('rtl-test', { type: 'geojson', data: { type: 'FeatureCollection', features: [pt('תל אביב', 34.78, 32.08), pt('القاهرة', 31.24, 30.04)] } });
+      m.addLayer({ id: 'rtl-test', type: 'symbol', source: 'rtl-test', layout: { 'text-field': ['get', 'name'], 'text-font': ['Noto Sans Regular'], 'text-size': 22 } });
+    });
+    await view([33, 31], 5);
+    await p.waitForFunction(() => document.getElementById('map').maplibre.queryRenderedFeatures({ layers: ['rtl-test'] }).length === 2, null, { timeout: 15000 });
+    await p.locator('#map').screenshot({ path: join(SHOTS, 'basemap-rtl-labels.png') });
+    for (const f of ['rtl-text.mjs', 'fonts/noto-sans-hebrew-hebrew-400-normal.woff2', 'fonts/noto-sans-arabic-arabic-400-normal.woff2'])
+      assert.equal(fonts.find((r) => r.url.endsWith(`/map/${f}`))?.status, 200, `/map/${f} from this origin: ${JSON.stringify(fonts)}`);
+    await ctx.close();
+  });
+
   it('made no request outside its own origin', T, () => {
     assert.deepEqual(foreign, []);
   });

@@ -1,5 +1,5 @@
 // The service worker: keeps the app shell so the app opens with no network,
-// and keeps map tiles of the user's area. Built by vite.config.ts, which fills
+// and keeps map tiles of the user's area and the map's label fonts once used. Built by vite.config.ts, which fills
 // in the precache list and version. The register snapshot is not cached here:
 // the page keeps only copies whose signature verified (IndexedDB), so a
 // tampered download can never replace a good one.
@@ -14,6 +14,8 @@ const SHELL = `shell-${__VERSION__}`;
 const TILES = 'tiles-v1';
 /** Tiles kept at most (oldest dropped first). */
 const MAX_TILES = 3000;
+/** Label fonts and the right-to-left plugin (/map/): a few small files, kept once fetched, never precached. */
+const MAP_FILES = 'map-v1';
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -39,14 +41,15 @@ async function trimTiles(): Promise<void> {
   for (let i = 0; i < keys.length - MAX_TILES; i++) await c.delete(keys[i]!);
 }
 
-async function tile(req: Request): Promise<Response> {
-  const c = await caches.open(TILES);
+/** From `cache` when there, else from the network, kept in `cache` on first use. */
+async function keep(req: Request, cache: string): Promise<Response> {
+  const c = await caches.open(cache);
   const hit = await c.match(req);
   if (hit) return hit;
   const res = await fetch(req);
   if (res.ok) {
     await c.put(req, res.clone());
-    void trimTiles();
+    if (cache === TILES) void trimTiles();
   }
   return res;
 }
@@ -76,7 +79,8 @@ self.addEventListener('fetch', (event) => {
   if (url.pathname.startsWith('/v1/') || url.pathname.startsWith('/ogc') || url.pathname === '/sw.js') return;
   // The admin page is another page, not a route of the app: never answer it with index.html.
   if (/^\/admin(\/|\.html$|$)/.test(url.pathname)) return;
-  if (url.pathname.startsWith('/tiles/')) return event.respondWith(tile(req));
+  if (url.pathname.startsWith('/tiles/')) return event.respondWith(keep(req, TILES));
+  if (url.pathname.startsWith('/map/')) return event.respondWith(keep(req, MAP_FILES));
   if (req.mode === 'navigate') {
     return event.respondWith(
       caches

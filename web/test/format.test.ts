@@ -3,7 +3,8 @@ import { compassPoint, formatAge, formatBearing, formatCount, formatDistance, fo
 import { bearingDeg, distanceM, walkSeconds } from '../src/geo';
 import { tileOf, tilesAround } from '../src/tiles';
 import { fromServer, localNoneInReach, nearestQuery } from '../src/data';
-import { baseMapFrom, buildStyle, darken, LIGHT } from '../src/map/style';
+import { BOLD, REGULAR } from '../src/map/fonts';
+import { baseMapFrom, buildStyle, darken, DARK, lighten, LIGHT } from '../src/map/style';
 
 // Intl output may use narrow no-break spaces; compare with plain spaces.
 const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
@@ -128,15 +129,20 @@ describe('base map from our tiles', () => {
       { id: 'background', type: 'background', paint: { 'background-color': '#f4f1ea' } },
       { id: 'water-area', type: 'fill', source: 'rifugio', 'source-layer': 'water', paint: { 'fill-color': '#a8cbe8' } },
       { id: 'street', type: 'line', source: 'rifugio', 'source-layer': 'transportation', paint: { 'line-color': '#ffffff' } },
-      { id: 'names', type: 'symbol', source: 'rifugio', 'source-layer': 'place', layout: { 'text-field': ['get', 'name'] } },
+      { id: 'names', type: 'symbol', source: 'rifugio', 'source-layer': 'place', layout: { 'text-field': ['get', 'name'], 'text-font': ['Open Sans Bold'] } },
+      { id: 'streets', type: 'symbol', source: 'rifugio', 'source-layer': 'transportation', layout: { 'text-field': ['get', 'name'], 'text-font': ['Noto Sans Bold'] }, paint: { 'text-color': '#333333' } },
+      { id: 'icons', type: 'symbol', source: 'rifugio', 'source-layer': 'place', layout: { 'icon-image': 'town', 'text-field': ['get', 'name'] } },
       { id: 'foreign', type: 'line', source: 'other', 'source-layer': 'x' },
     ],
   };
 
-  it('keeps our source and its fill/line layers only, nothing from another origin', () => {
+  it('keeps our source, its fill/line layers and labels in our fonts, nothing from another origin, no icons', () => {
     const b = baseMapFrom(served, 'http://127.0.0.1:8080');
     expect(Object.keys(b.sources)).toEqual(['base-rifugio']);
-    expect(b.layers.map((l) => l.id)).toEqual(['base-water-area', 'base-street']);
+    expect(b.layers.map((l) => l.id)).toEqual(['base-water-area', 'base-street', 'base-names', 'base-streets']);
+    const font = (id: string) => (b.layers.find((l) => l.id === id) as { layout: Record<string, unknown> }).layout['text-font'];
+    expect(font('base-names')).toEqual([REGULAR]); // a font we do not have
+    expect(font('base-streets')).toEqual([BOLD]);
     expect(JSON.stringify(b)).not.toContain('example.com');
   });
 
@@ -145,19 +151,37 @@ describe('base map from our tiles', () => {
     expect(baseMapFrom(null, 'http://x').layers).toEqual([]);
   });
 
-  it('puts the tile layers above the outlines and under the shelters', () => {
+  it('puts the tile layers above the world layer and under the shelters; fonts from this origin only', () => {
     const b = baseMapFrom(served, 'http://127.0.0.1:8080');
-    const ids = buildStyle(LIGHT, b).layers.map((l) => l.id);
+    const ids = buildStyle(LIGHT, 'http://127.0.0.1:8080', b).layers.map((l) => l.id);
+    expect(ids.indexOf('land')).toBeLessThan(ids.indexOf('borders'));
     expect(ids.indexOf('borders')).toBeLessThan(ids.indexOf('base-water-area'));
-    expect(ids.indexOf('base-street')).toBeLessThan(ids.indexOf('shelters'));
-    const style = buildStyle(LIGHT, b);
+    expect(ids.indexOf('base-streets')).toBeLessThan(ids.indexOf('shelters'));
+    const style = buildStyle(LIGHT, 'http://127.0.0.1:8080', b);
     expect(style.glyphs).toBeUndefined();
     expect(style.sprite).toBeUndefined();
-    expect(buildStyle(LIGHT).layers.some((l) => l.id.startsWith('base-'))).toBe(false);
+    const faces = Object.values(style['font-faces'] ?? {}).flat() as { url: string; 'unicode-range': string[] }[];
+    expect(Object.keys(style['font-faces'] ?? {})).toEqual([REGULAR, BOLD]);
+    for (const f of faces) expect(f.url).toMatch(/^http:\/\/127\.0\.0\.1:8080\/map\/fonts\/noto-sans[a-z-]*-(400|600)-normal\.woff2$/);
+    // Latin (ø), Cyrillic (Ж), Greek (Ω), Hebrew (א) and Arabic (ع) each have a file.
+    for (const ch of ['ø', 'Ж', 'Ω', 'א', 'ع']) {
+      const cp = ch.codePointAt(0)!;
+      const covers = faces.filter((f) => f.url.includes('-400-') && f['unicode-range'].some((r) => {
+        const [a, b2] = r.replace('U+', '').split('-').map((h) => parseInt(h, 16));
+        return cp >= a! && cp <= (b2 ?? a)!;
+      }));
+      expect(covers.length, ch).toBeGreaterThan(0);
+    }
+    expect(buildStyle(LIGHT, 'http://x').layers.some((l) => l.id.startsWith('base-'))).toBe(false);
   });
 
   it('darkens colours for the dark scheme', () => {
     expect(darken('#ffffff')).toBe('#5b5b5b');
     expect(darken(['interpolate', ['linear'], ['zoom'], 9, '#000000'])).toEqual(['interpolate', ['linear'], ['zoom'], 9, '#0e0e0e']);
+    // Label text goes the other way, so it still reads on the dark map.
+    expect(lighten('#333333')).toBe('#d9d9d9');
+    const b = baseMapFrom(served, 'http://127.0.0.1:8080');
+    const streets = buildStyle(DARK, 'http://127.0.0.1:8080', b).layers.find((l) => l.id === 'base-streets') as { paint: Record<string, unknown> };
+    expect(streets.paint['text-color']).toBe('#d9d9d9');
   });
 });

@@ -1,14 +1,18 @@
 // The map, loaded lazily: nothing here runs (or downloads MapLibre) until the
 // first screen asks for it.
 
-import { setWorkerUrl, Map as MLMap, NavigationControl, type GeoJSONSource } from 'maplibre-gl';
+import { setRTLTextPlugin, setWorkerUrl, Map as MLMap, NavigationControl, type GeoJSONSource } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { Feature, FeatureCollection, Point } from 'geojson';
 import type { Hit } from '../model';
-import { BORDERS_URL, buildStyle, DARK, LIGHT, loadBaseMap } from './style';
+import { RTL_PLUGIN_FILE } from './fonts';
+import { buildStyle, DARK, LIGHT, loadBaseMap, WORLD_URL } from './style';
 
 setWorkerUrl(workerUrl);
+// Hebrew and Arabic labels need bidi reordering and Arabic shaping: deferred,
+// so the plugin is fetched (from this origin) only when such a label shows.
+setRTLTextPlugin(`${location.origin}${RTL_PLUGIN_FILE}`, true).catch(() => undefined);
 
 export interface ShelterMap {
   setShelters(fc: FeatureCollection<Point>): void;
@@ -30,10 +34,10 @@ export async function createMap(container: HTMLElement, label: string): Promise<
   const dark = window.matchMedia('(prefers-color-scheme: dark)').matches;
   const reduced = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
   const base = await loadBaseMap(location.origin);
-  document.body.dataset.basemap = base ? 'tiles' : 'outlines';
+  document.body.dataset.basemap = base ? 'tiles' : 'world';
   const map = new MLMap({
     container,
-    style: buildStyle(dark ? DARK : LIGHT, base),
+    style: buildStyle(dark ? DARK : LIGHT, location.origin, base),
     center: [10, 50],
     zoom: 3,
     attributionControl: false,
@@ -42,6 +46,8 @@ export async function createMap(container: HTMLElement, label: string): Promise<
     pitchWithRotate: false,
     touchPitch: false,
   });
+  // For the browser tests (web/e2e) and for debugging: what is drawn can be asked of the map itself.
+  (container as HTMLElement & { maplibre?: MLMap }).maplibre = map;
   map.touchZoomRotate.disableRotation();
   map.keyboard.disableRotation();
   map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
@@ -94,14 +100,14 @@ export async function createMap(container: HTMLElement, label: string): Promise<
     map.once('load', () => {
       // Fetched here rather than by MapLibre's worker: a plain same-origin
       // fetch from the page, cached by the service worker like the app shell.
-      fetch(BORDERS_URL)
+      fetch(WORLD_URL)
         .then((r) => (r.ok ? r.json() : null))
-        .then((d) => d && src('borders')?.setData(d))
+        .then((d) => d && src('world')?.setData(d))
         .catch(() => undefined);
       resolve(api);
     });
     map.once('error', (e) => {
-      // A missing outline file is no reason to give up the map; anything else before load is.
+      // A missing world file is no reason to give up the map; anything else before load is.
       if (!map.loaded() && !('sourceId' in e)) reject(e.error);
     });
   });

@@ -1,13 +1,16 @@
 // The one place the map's look is defined. Everything comes from this origin:
-// no tile server of anyone else, no glyphs, no sprites, so only circle, line
-// and fill layers. When the server has our own vector tiles (`rifugio serve
-// --tiles`, /tiles/style.json answers 200), their source goes into
-// TILE_SOURCES and their road, water and building layers under the shelter
-// layers; the country outlines stay as the fallback at low zoom and outside
-// the extract. The service worker caches /tiles/ requests and tiles.ts lists
-// the tiles around the user to prefetch.
+// no tile server of anyone else, no glyphs URL, no sprite. Under everything
+// the world layer (world.geojson: land, so sea where there is none, and the
+// borders between countries) shows where you are anywhere, offline too. When
+// the server has our own vector tiles (`rifugio serve --tiles`,
+// /tiles/style.json answers 200), their source goes into TILE_SOURCES and
+// their road, water and building layers and labels above the world layer,
+// under the shelter layers. Labels are drawn with our own fonts (fonts.ts).
+// The service worker caches /tiles/ requests and tiles.ts lists the tiles
+// around the user to prefetch.
 
 import type { LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl';
+import { BOLD, fontFaces, REGULAR } from './fonts';
 
 /** Base-map tile sources of our own (filled by loadBaseMap): name -> MapLibre source. */
 export const TILE_SOURCES: Record<string, SourceSpecification> = {};
@@ -20,7 +23,9 @@ export interface BaseMap {
   layers: LayerSpecification[];
 }
 
-const ALLOWED = new Set(['fill', 'line', 'circle']);
+const ALLOWED = new Set(['fill', 'line', 'circle', 'symbol']);
+/** The fonts a served label layer may name; any other is replaced by REGULAR. */
+const FONTS = new Set([REGULAR, BOLD]);
 
 /** A URL of this origin, or null: an absolute URL elsewhere is refused, a path kept. */
 function sameOrigin(url: string, origin: string): string | null {
@@ -35,8 +40,9 @@ function sameOrigin(url: string, origin: string): string | null {
 
 /**
  * The usable part of a served style: vector sources whose tiles are on this
- * origin, and their fill, line and circle layers (no text, no icons, no
- * background: the outlines below stay visible where there are no tiles).
+ * origin, and their fill, line, circle and text layers (no icons: there is
+ * no sprite; no background: the world layer below stays visible where there
+ * are no tiles). Labels keep to our own fonts.
  */
 export function baseMapFrom(style: unknown, origin: string): BaseMap {
   const out: BaseMap = { sources: {}, layers: [] };
@@ -57,7 +63,19 @@ export function baseMapFrom(style: unknown, origin: string): BaseMap {
   for (const l of st.layers ?? []) {
     const layer = l as { id?: string; type?: string; source?: string; layout?: Record<string, unknown> };
     if (!layer?.id || !ALLOWED.has(layer.type ?? '') || !layer.source || !out.sources[`base-${layer.source}`]) continue;
-    out.layers.push({ ...(layer as LayerSpecification), id: `base-${layer.id}`, source: `base-${layer.source}` } as LayerSpecification);
+    let layout = layer.layout;
+    if (layer.type === 'symbol') {
+      if (layout?.['icon-image'] !== undefined || layout?.['text-field'] === undefined) continue;
+      const font = layout['text-font'];
+      const ok = Array.isArray(font) && font.length > 0 && font.every((f) => typeof f === 'string' && FONTS.has(f));
+      layout = { ...layout, 'text-font': ok ? font : [REGULAR] };
+    }
+    out.layers.push({
+      ...(layer as LayerSpecification),
+      id: `base-${layer.id}`,
+      source: `base-${layer.source}`,
+      ...(layout ? { layout } : {}),
+    } as LayerSpecification);
   }
   return out;
 }
@@ -80,7 +98,11 @@ export async function loadBaseMap(origin: string, timeoutMs = 2500): Promise<Bas
   }
 }
 
-/** Colours for the dark scheme: the served style is light, so every colour is darkened. */
+/**
+ * Colours for the dark scheme: the served style is light, so every colour is
+ * darkened, except a label's text, which is lightened (dark text on a dark map
+ * would not read).
+ */
 export function darken(value: unknown): unknown {
   if (typeof value === 'string') {
     const m = /^#([0-9a-f]{6})$/i.exec(value);
@@ -93,19 +115,32 @@ export function darken(value: unknown): unknown {
   return value;
 }
 
+/** The dark scheme's text colour: the light one inverted, so dark grey reads light grey. */
+export function lighten(value: unknown): unknown {
+  if (typeof value === 'string') {
+    const m = /^#([0-9a-f]{6})$/i.exec(value);
+    if (!m) return value;
+    const n = parseInt(m[1]!, 16);
+    const ch = (shift: number) => 255 - Math.round(((n >> shift) & 255) * 0.75);
+    return `#${[16, 8, 0].map((sh) => ch(sh).toString(16).padStart(2, '0')).join('')}`;
+  }
+  if (Array.isArray(value)) return value.map(lighten);
+  return value;
+}
+
 function themed(layers: LayerSpecification[], dark: boolean): LayerSpecification[] {
   if (!dark) return layers;
   return layers.map((l) => {
     const paint = (l as { paint?: Record<string, unknown> }).paint;
     if (!paint) return l;
     const p: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(paint)) p[k] = k.endsWith('-color') ? darken(v) : v;
+    for (const [k, v] of Object.entries(paint)) p[k] = k === 'text-color' ? lighten(v) : k.endsWith('-color') ? darken(v) : v;
     return { ...l, paint: p } as LayerSpecification;
   });
 }
 
-/** Country outlines, built from the importer's borders.json at build time. */
-export const BORDERS_URL = '/borders.geojson';
+/** Land and country borders of the whole world, built by vite.basemap.ts from Natural Earth (world-atlas). */
+export const WORLD_URL = '/world.geojson';
 
 export interface Palette {
   water: string;
@@ -145,11 +180,18 @@ export const DARK: Palette = {
 
 const empty = (): SourceSpecification => ({ type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
 
-export function buildStyle(p: Palette, base: BaseMap | null = null): StyleSpecification {
+export function buildStyle(p: Palette, origin: string, base: BaseMap | null = null): StyleSpecification {
   const layers: LayerSpecification[] = [
     { id: 'water', type: 'background', paint: { 'background-color': p.water } },
-    { id: 'land', type: 'fill', source: 'borders', paint: { 'fill-color': p.land } },
-    { id: 'borders', type: 'line', source: 'borders', paint: { 'line-color': p.border, 'line-width': 0.6 } },
+    { id: 'land', type: 'fill', source: 'world', filter: ['==', ['get', 'kind'], 'land'], paint: { 'fill-color': p.land } },
+    {
+      id: 'borders',
+      type: 'line',
+      source: 'world',
+      filter: ['==', ['get', 'kind'], 'border'],
+      layout: { 'line-join': 'round' },
+      paint: { 'line-color': p.border, 'line-width': ['interpolate', ['linear'], ['zoom'], 2, 0.5, 8, 1.2], 'line-dasharray': [4, 2] },
+    },
     // Our streets, water and buildings: above the outlines, under every shelter layer.
     ...themed(base?.layers ?? [], p === DARK),
     {
@@ -214,9 +256,10 @@ export function buildStyle(p: Palette, base: BaseMap | null = null): StyleSpecif
   ];
   return {
     version: 8,
+    'font-faces': fontFaces(origin),
     sources: {
       ...(base?.sources ?? {}),
-      borders: empty(), // filled by map.ts from BORDERS_URL
+      world: empty(), // filled by map.ts from WORLD_URL
       shelters: empty(),
       results: empty(),
       route: empty(),

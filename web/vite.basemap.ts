@@ -1,0 +1,104 @@
+// Build steps of the map's own files, all made from npm packages at build
+// time so the app never asks anyone else for them (vite.config.ts uses both).
+
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { feature, mesh } from 'topojson-client';
+import type { Topology } from 'topojson-specification';
+import type { Position } from 'geojson';
+import type { Plugin } from 'vite';
+import { FONT_FILES, RTL_PLUGIN_FILE } from './src/map/fonts';
+
+const topology = (file: string): Topology => JSON.parse(readFileSync(`node_modules/world-atlas/${file}`, 'utf8'));
+
+/** Rounds to 0.01° (about 1 km, finer than the 1:50m data) and drops the points that rounding made repeat. */
+function line(points: Position[]): Position[] {
+  const out: Position[] = [];
+  for (const [x, y] of points) {
+    const p = [Math.round(x! * 100) / 100, Math.round(y! * 100) / 100];
+    const last = out[out.length - 1];
+    if (!last || last[0] !== p[0] || last[1] !== p[1]) out.push(p);
+  }
+  return out;
+}
+
+/** Twice the signed area of a ring in lon/lat: > 0 when it runs counterclockwise. */
+function area2(ring: Position[]): number {
+  let a = 0;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) a += (ring[j]![0]! - ring[i]![0]!) * (ring[j]![1]! + ring[i]![1]!);
+  return a;
+}
+
+/**
+ * Outer rings counterclockwise, holes clockwise (RFC 7946). Natural Earth's
+ * rings wind both ways, and MapLibre tells a hole from another polygon by its
+ * winding once the land is cut into tiles: a wrong one drew whole tiles as sea.
+ */
+function rewound(rings: Position[][]): Position[][] {
+  return rings.map((r, i) => ((area2(r) > 0) === (i === 0) ? r : [...r].reverse()));
+}
+
+/**
+ * The world layer drawn under everything: Natural Earth 1:50m land (so the
+ * sea is what is not land) and the borders between countries, from the
+ * world-atlas package, as /world.geojson. It is part of the app shell
+ * (precached), so the map shows where you are anywhere, even offline.
+ */
+export function world(): Plugin {
+  return {
+    name: 'rifugio-world',
+    generateBundle() {
+      const countries = topology('countries-50m.json');
+      // The land is drawn country by country (Natural Earth's countries are land only, so the sea is what is
+      // left): the one land polygon of Afro-Eurasia, cut into tiles, is too big for MapLibre to triangulate well.
+      const shapes = feature(countries, countries.objects.countries!) as unknown as GeoJSON.FeatureCollection<GeoJSON.Polygon | GeoJSON.MultiPolygon>;
+      const polygons: Position[][][] = [];
+      for (const f of shapes.features) {
+        const g = f.geometry;
+        if (!g) continue;
+        for (const poly of g.type === 'Polygon' ? [g.coordinates] : g.coordinates) {
+          const rings = poly.map(line).filter((r) => r.length >= 4);
+          if (rings.length > 0) polygons.push(rewound(rings));
+        }
+      }
+      // Each border once, between two countries (a ≠ b): not the coastlines, which the land fill draws.
+      const borders = mesh(countries, countries.objects.countries as never, (a, b) => a !== b);
+      const lines = borders.coordinates.map(line).filter((l) => l.length >= 2);
+      const fc = {
+        type: 'FeatureCollection',
+        features: [
+          // One feature per land mass: MapLibre sorts a feature's rings into polygons and holes, one per tile cut.
+          ...polygons.map((coordinates) => ({ type: 'Feature', properties: { kind: 'land' }, geometry: { type: 'Polygon', coordinates } })),
+          { type: 'Feature', properties: { kind: 'border' }, geometry: { type: 'MultiLineString', coordinates: lines } },
+        ],
+      };
+      this.emitFile({ type: 'asset', fileName: 'world.geojson', source: JSON.stringify(fc) });
+    },
+  };
+}
+
+/**
+ * The label fonts (Noto Sans from @fontsource, one small file per script)
+ * and MapLibre's right-to-left text plugin, copied to dist/map/. Written
+ * after the bundle, so they are not in the service worker's precache list:
+ * the map fetches a font the first time it draws a letter of that script,
+ * and the service worker keeps it then (sw.ts, like tiles).
+ */
+export function mapAssets(): Plugin {
+  let outDir = 'dist';
+  return {
+    name: 'rifugio-map-assets',
+    apply: 'build',
+    configResolved(config) {
+      outDir = config.build.outDir;
+    },
+    writeBundle() {
+      mkdirSync(join(outDir, 'map/fonts'), { recursive: true });
+      for (const f of FONT_FILES) copyFileSync(`node_modules/@fontsource/${f.pkg}/files/${f.file}`, join(outDir, 'map/fonts', f.file));
+      // A UMD script: imported as a module by MapLibre's worker (a .mjs URL), where it
+      // registers itself through self.registerRTLTextPlugin.
+      const rtl = readFileSync('node_modules/@mapbox/mapbox-gl-rtl-text/dist/mapbox-gl-rtl-text.js', 'utf8');
+      writeFileSync(join(outDir, RTL_PLUGIN_FILE.slice(1)), rtl);
+    },
+  };
+}
