@@ -17,3 +17,6 @@ bench/http.sh
 echo
 echo "### PostGIS vs in process and HTTP (bench/postgis.sh)"
 bench/postgis.sh
+echo
+echo "### live updates: status change -> 5,000 GET /v1/events streams (bench/events.sh)"
+bench/events.sh
