@@ -61,6 +61,7 @@ Route match(std::string_view path, std::string_view& rest) {
   if (path == "/v1/snapshot/key") return Route::snapshot_key;
   if (path == "/v1/audit") return Route::audit;
   if (path == "/v1/session") return Route::session;
+  if (path == "/v1/imports" || path == "/v1/imports/mappings") return Route::imports;
   if (path == "/v1/shelters") return Route::shelters;
   if (path == "/v1/status/bulk") return Route::bulk_status;
   if (path == "/v1/events") return Route::events;
@@ -208,7 +209,8 @@ Response Handler::dispatch(const Request& req, Route& route) const {
     throw ApiError(ErrorCode::not_found, fmt::format("no resource at {}", t.path));
   }
   if (route == Route::shelter || route == Route::shelter_status || route == Route::audit || route == Route::session ||
-      route == Route::shelters || route == Route::shelter_retire || route == Route::bulk_status)
+      route == Route::shelters || route == Route::shelter_retire || route == Route::bulk_status ||
+      route == Route::imports)
     return write_api(req, route, t, rest);
   if (req.method == "OPTIONS") {
     route = Route::preflight;
@@ -328,7 +330,9 @@ Response Handler::dispatch(const Request& req, Route& route) const {
 /// origin cannot send without a preflight that allows no credentials; so
 /// CORS may stay open to any origin for token holders.
 Response Handler::write_api(const Request& req, Route& route, const Target& t, std::string_view id) const {
-  const bool post_only = route == Route::shelter_status || route == Route::shelter_retire || route == Route::bulk_status;
+  const bool mappings = route == Route::imports && t.path.starts_with("/v1/imports/mappings");
+  const bool post_only = route == Route::shelter_status || route == Route::shelter_retire ||
+                         route == Route::bulk_status || (route == Route::imports && !mappings);
   const std::string_view allow = route == Route::shelter    ? "GET, PATCH, OPTIONS"
                                  : post_only                ? "POST, OPTIONS"
                                  : route == Route::session  ? "GET, POST, DELETE, OPTIONS"
@@ -367,6 +371,7 @@ Response Handler::write_api(const Request& req, Route& route, const Target& t, s
     case Route::shelters: r = m == "POST" ? w.create_shelter(req) : w.list_shelters(req, t.query); break;
     case Route::shelter_retire: r = w.retire_shelter(req, id); break;
     case Route::bulk_status: r = w.bulk_status(req); break;
+    case Route::imports: r = mappings ? w.import_mappings(req) : w.import_file(req, t.query); break;
     default: throw ApiError(ErrorCode::internal_error, "unrouted write path");
   }
   r.headers.emplace_back("Access-Control-Expose-Headers", "ETag, Location");

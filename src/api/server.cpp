@@ -177,7 +177,8 @@ class Session : public std::enable_shared_from_this<Session> {
     // exact limits are checked once parsed (or on overflow, by where the
     // request line ends) to tell 414 from 431.
     parser_->header_limit(static_cast<std::uint32_t>(opts_.max_target_bytes + opts_.max_header_bytes + 64));
-    parser_->body_limit(opts_.max_body_bytes);
+    // The larger of the two limits until the target is known (on_header).
+    parser_->body_limit(std::max(opts_.max_body_bytes, opts_.max_import_body_bytes));
     // Usually the whole header arrived with the first bytes: parse it here
     // rather than through another asynchronous read (a timer and a post).
     if (buffer_.size() > 0) {
@@ -201,13 +202,20 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     if (ec == http::error::header_limit) return header_overflow();
-    if (ec == http::error::body_limit) return body_too_large();
+    if (ec == http::error::body_limit) {  // Content-Length over both limits; the header is parsed
+      body_limit_ = import_upload(parser_->get()) ? opts_.max_import_body_bytes : opts_.max_body_bytes;
+      return body_too_large();
+    }
     if (ec) return parse_failed(ec);
     auto& msg = parser_->get();
     if (msg.target().size() > opts_.max_target_bytes) return uri_too_long();
     std::size_t header_bytes = 0;
     for (const auto& f : msg) header_bytes += f.name_string().size() + f.value().size() + 4;
     if (header_bytes > opts_.max_header_bytes) return headers_too_large();
+    // Only an upload to /v1/imports may be large; everything else keeps the small limit.
+    body_limit_ = import_upload(msg) ? opts_.max_import_body_bytes : opts_.max_body_bytes;
+    if (auto n = parser_->content_length(); n && *n > body_limit_) return body_too_large();
+    parser_->body_limit(body_limit_);  // chunked bodies: checked while they arrive
     if (parser_->is_done()) return process();
     stream_.expires_after(opts_.io_timeout);
     http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_body, shared_from_this()));
@@ -238,7 +246,7 @@ class Session : public std::enable_shared_from_this<Session> {
                fmt::format("the header fields are larger than {} bytes", opts_.max_header_bytes));
   }
   void body_too_large() {
-    send_error(ErrorCode::body_too_large, fmt::format("the request body is larger than {} bytes", opts_.max_body_bytes));
+    send_error(ErrorCode::body_too_large, fmt::format("the request body is larger than {} bytes", body_limit_));
   }
   void parse_failed(beast::error_code ec) {
     if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
@@ -425,7 +433,13 @@ class Session : public std::enable_shared_from_this<Session> {
     return ec ? std::string() : ep.address().to_string();
   }
 
+  static bool import_upload(const http::request<http::string_body>& msg) {
+    const auto target = msg.target();
+    return msg.method() == http::verb::post && target.substr(0, target.find('?')) == "/v1/imports";
+  }
+
   std::string peer_;
+  std::size_t body_limit_ = 0;  ///< of the request being read
   beast::tcp_stream stream_;
   Server::Impl& srv_;
   const ServerOptions& opts_;

@@ -47,6 +47,8 @@ struct ServerOptions {
   std::size_t max_header_bytes = 16 * 1024;
   /// Largest request body; larger gets 413. DEFAULT: 1 MiB.
   std::size_t max_body_bytes = 1024 * 1024;
+  /// Largest body of POST /v1/imports (a whole official list); larger gets 413. DEFAULT: 64 MiB.
+  std::size_t max_import_body_bytes = 64 * 1024 * 1024;
   /// On stop, requests in flight get this long to finish. DEFAULT: 5 s.
   std::chrono::milliseconds shutdown_grace{5'000};
   /// Event streams get a ": ping" comment this often, so proxies keep them open. DEFAULT: 15 s.

@@ -204,8 +204,8 @@ bool may_edit(const User& u, const Shelter& s) { return Scope(u).may_edit(s); }
 
 bool may_set_status(const User& u, const Shelter& s) { return Scope(u).may_set_status(s); }
 
-Writer::Writer(std::unique_ptr<Store> store, Committed committed)
-    : store_(std::move(store)), committed_(std::move(committed)) {}
+Writer::Writer(std::unique_ptr<Store> store, Committed committed, ImportSettings imports)
+    : store_(std::move(store)), committed_(std::move(committed)), imports_(std::move(imports)) {}
 
 CommitResult Writer::commit(ChangeSet changes) {
   CommitResult r;

@@ -14,6 +14,8 @@
 //   POST  /v1/shelters/{id}/retire  {"reason"}                             editor in region, admin
 //   POST  /v1/status/bulk           {"status", "reason", selection}        editor in region, admin
 //   GET   /v1/audit?shelter=ID      the audit log                          admin; editor: its region
+//   GET   /v1/imports/mappings      the server's mapping files              admin, editor
+//   POST  /v1/imports?mapping=NAME&dry_run=true|false  body: the file       admin; editor: its region
 //
 // Authentication (authenticate()): an API token (Authorization: Bearer) or
 // the session cookie, which needs X-CSRF-Token on every request but GET/HEAD.
@@ -26,6 +28,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <string_view>
 
 #include "api/http.hpp"
@@ -38,6 +41,15 @@ class Area;
 
 namespace rifugio::api {
 
+/// Where imports over HTTP find their mappings and borders.
+struct ImportSettings {
+  /// Folder of mapping files (rifugio serve --mappings DIR). DEFAULT: "" =
+  /// the import endpoints answer 404.
+  std::string mappings_dir;
+  /// Country borders GeoJSON for the importer's country check. DEFAULT: "" = no check.
+  std::string borders_path;
+};
+
 class Writer {
  public:
   /// Called after every commit that changed something, with the store and
@@ -46,7 +58,7 @@ class Writer {
 
   /// store: a connection only this writer uses (SQLite: one connection, so
   /// every call, reads included, is serialised by one mutex).
-  explicit Writer(std::unique_ptr<Store> store, Committed committed = {});
+  explicit Writer(std::unique_ptr<Store> store, Committed committed = {}, ImportSettings imports = {});
 
   /// The caller of a protected endpoint: the one check every one of them
   /// makes. Accepts "Authorization: Bearer rf_..." or the session cookie
@@ -68,6 +80,8 @@ class Writer {
   Response retire_shelter(const Request& req, std::string_view id);
   Response bulk_status(const Request& req);
   Response audit(const Request& req, const QueryParams& query);
+  Response import_mappings(const Request& req);
+  Response import_file(const Request& req, const QueryParams& query);
 
   /// The name of the session cookie.
   static constexpr std::string_view kSessionCookie = "rifugio_session";
@@ -95,6 +109,7 @@ class Writer {
   std::mutex mutex_;
   std::unique_ptr<Store> store_;
   Committed committed_;
+  ImportSettings imports_;
   SignInThrottle throttle_;  ///< guarded by mutex_
 };
 

@@ -440,10 +440,22 @@ int cmd_serve(const Options& o) {
     holder.replace(next);
     events->publish(before.get(), *next);
   };
-  opts.handler.writer = std::make_shared<api::Writer>(open(o), [&](Store& s, std::int64_t rev) {
-    std::lock_guard lock(publishing);
-    if (rev > holder.current()->revision()) swap_in(spatial::Snapshot::build(rev, s.list({})));
-  });
+  api::ImportSettings imports{.mappings_dir = o.serve.mappings, .borders_path = o.import.borders};
+  if (imports.mappings_dir.empty() && std::filesystem::is_directory("mappings")) imports.mappings_dir = "mappings";
+  if (!imports.borders_path.empty() && !std::filesystem::exists(imports.borders_path)) {
+    fmt::print(stderr, "warning: country borders not found at {}: imports over HTTP skip the country check\n",
+               imports.borders_path);
+    imports.borders_path.clear();
+  }
+  if (!imports.mappings_dir.empty())
+    fmt::print(stderr, "rifugio: imports over HTTP with the mappings in {}\n", imports.mappings_dir);
+  opts.handler.writer = std::make_shared<api::Writer>(
+      open(o),
+      [&](Store& s, std::int64_t rev) {
+        std::lock_guard lock(publishing);
+        if (rev > holder.current()->revision()) swap_in(spatial::Snapshot::build(rev, s.list({})));
+      },
+      imports);
   std::atomic<bool> running{true};
   std::thread watcher([&] {
     while (running.load()) {

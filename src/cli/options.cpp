@@ -131,6 +131,9 @@ Options parse_options(int argc, const char* const* argv) {
   serve->add_option("--signing-key", o.serve.signing_key, "Ed25519 key file signing /v1/snapshot, created (mode 0600) when missing (default: signing.key next to the database)");
   serve->add_option("--tiles", o.serve.tiles, "Base-map MBTiles (rifugio tiles build) served at /tiles/")->check(CLI::ExistingFile);
   serve->add_option("--graph", o.serve.graph, "Walking graph file (rifugio graph build) for by=walking and /v1/route")->check(CLI::ExistingFile);
+  serve->add_option("--mappings", o.serve.mappings,
+                    "Folder of mapping files for imports over HTTP (default: ./mappings when it exists)")
+      ->check(CLI::ExistingDirectory);
   serve->add_option("--request", o.serve.request, "Answer one GET request, e.g. '/v1/nearest?lat=59.91&lon=10.75', print the body and exit");
 
   try {

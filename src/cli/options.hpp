@@ -64,6 +64,9 @@ struct ServeArgs {
   std::string graph;
   /// Base-map MBTiles (rifugio tiles build) served at /tiles/. DEFAULT: none.
   std::string tiles;
+  /// Mapping files for imports over HTTP (/v1/imports). DEFAULT: "mappings"
+  /// when that folder exists in the working directory, else none.
+  std::string mappings;
 };
 
 /// rifugio user add NAME --role R ... [--password-stdin], rifugio user passwd NAME,

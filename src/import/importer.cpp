@@ -164,6 +164,46 @@ class Converter {
 
   const std::string& key() const { return key_; }
 
+  // What the mapping reads from the record, as plain values, for a person to
+  // fix a rejected record: nothing is validated, nothing rejected here.
+  nlohmann::json mapped_values(const InputFile& file, const RawRecord& r) {
+    file_ = &file;
+    rec_ = &r;
+    nlohmann::json v = nlohmann::json::object();
+    auto put = [&](const char* name, const std::optional<std::string>& value) {
+      if (value) v[name] = *value;
+    };
+    put("external_id", file.format == "osm" ? value_of("osm_key") : value(m_.key));
+    put("name", value(m_.name));
+    put("address", value(m_.address));
+    put("municipality", value(m_.municipality));
+    put("region", value(m_.region));
+    if (!m_.country.empty()) v["country"] = m_.country;
+    put("capacity", value(m_.capacity));
+    put("opening_hours", value(m_.opening_hours));
+    put("kind", value(m_.kind_field));
+    put("step_free", value(m_.step_free));
+    for (const auto& src : m_.location) {
+      bool ignored = false;
+      std::optional<Location> loc;
+      try {
+        loc = position(src, ignored, /*quiet=*/true);
+      } catch (const ParseError&) {
+      }
+      if (loc) {
+        v["lat"] = loc->lat;
+        v["lon"] = loc->lon;
+        break;
+      }
+      // Unreadable: the raw text, so the person sees what was there.
+      if (!src.lat.empty()) put("lat", value_of(src.lat));
+      if (!src.lon.empty()) put("lon", value_of(src.lon));
+      if (!src.text.empty()) put("location", raw_of(src.text));
+      if (v.contains("lat") || v.contains("lon") || v.contains("location")) break;
+    }
+    return v;
+  }
+
  private:
   std::optional<std::string> value_of(const std::string& field) const {
     const std::string* v = rec_->get(field);
@@ -539,10 +579,12 @@ void read_all(const Mapping& m, const ImportOptions& opt, const Borders* borders
       }
       if (!ok) {
         ++out.rejected;
-        // A rejected record reports only why it was rejected.
+        // A rejected record reports only why it was rejected, with what was read.
         auto it = std::stable_partition(out.issues.begin() + before, out.issues.end(),
                                         [](const RowIssue& i) { return i.severity == Severity::rejected; });
         out.issues.erase(it, out.issues.end());
+        const nlohmann::json values = conv.mapped_values(file, r);
+        for (auto i = out.issues.begin() + before; i != out.issues.end(); ++i) i->values = values;
         continue;
       }
       accepted.push_back({s.location, s.address, s.keys[0].id, r.number, &file.path});
@@ -656,7 +698,9 @@ ImportReport run_import(Store& store, const Mapping& m, const ImportOptions& opt
       }
 
       if (!target) {
-        tx->apply({Change::Op::create, std::move(in), ""});
+        Change c{Change::Op::create, std::move(in), ""};
+        if (opt.on_change) opt.on_change(c, nullptr);
+        tx->apply(c);
         ++report.created;
         continue;
       }
@@ -680,7 +724,9 @@ ImportReport run_import(Store& store, const Mapping& m, const ImportOptions& opt
         ++report.unchanged;
         continue;
       }
-      tx->apply({Change::Op::update, merged, ""});
+      Change c{Change::Op::update, merged, ""};
+      if (opt.on_change) opt.on_change(c, target);
+      tx->apply(c);
       ++report.updated;
     }
   }
@@ -694,7 +740,9 @@ ImportReport run_import(Store& store, const Mapping& m, const ImportOptions& opt
     std::set<ShelterId> retired;
     for (auto& [key, s] : existing) {
       if (s.retired || read.seen_keys.count(key.source + '\n' + key.id) || retired.count(s.id)) continue;
-      tx->apply({Change::Op::retire, s, fmt::format("no longer in {} (complete list)", key.source)});
+      Change c{Change::Op::retire, s, fmt::format("no longer in {} (complete list)", key.source)};
+      if (opt.on_change) opt.on_change(c, &s);
+      tx->apply(c);
       retired.insert(s.id);
       ++report.retired;
     }
@@ -726,8 +774,12 @@ const char* severity_name(Severity s) { return s == Severity::rejected ? "reject
 nlohmann::json to_json(const ImportReport& r) {
   nlohmann::json issues = nlohmann::json::array();
   for (auto& i : r.issues)
-    issues.push_back({{"severity", severity_name(i.severity)}, {"file", i.file}, {"record", i.record},
-                      {"key", i.key}, {"field", i.field}, {"reason", i.reason}, {"message", i.message}});
+  {
+    nlohmann::json j = {{"severity", severity_name(i.severity)}, {"file", i.file}, {"record", i.record},
+                        {"key", i.key}, {"field", i.field}, {"reason", i.reason}, {"message", i.message}};
+    if (!i.values.is_null()) j["values"] = i.values;
+    issues.push_back(std::move(j));
+  }
   nlohmann::json matches = nlohmann::json::array();
   for (auto& m : r.matches)
     matches.push_back({{"file", m.file}, {"record", m.record}, {"key", m.key}, {"existing", m.existing},

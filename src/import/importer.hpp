@@ -34,6 +34,12 @@ struct ImportOptions {
   std::string actor = "import";
   /// Called now and then with (records read, total or -1).
   std::function<void(std::int64_t, std::int64_t)> progress;
+  /// Called with every change the import makes, before it is applied (dry
+  /// runs too), with the record as stored before (null for creates). Throwing
+  /// aborts the import and writes nothing: the HTTP import refuses an
+  /// editor's commit this way when a record lies outside its region.
+  /// DEFAULT: none.
+  std::function<void(const Change& change, const Shelter* before)> on_change;
 };
 
 /// One rejected or suspicious record.
@@ -46,6 +52,11 @@ struct RowIssue {
   std::string field;        ///< the field at fault ("" = the whole record)
   std::string reason;       ///< a short code: bad_location, outside_country, ...
   std::string message;      ///< for people
+  /// Rejected records: the mapped values as read ("external_id", "name",
+  /// "address", "municipality", "region", "country", "lat", "lon",
+  /// "capacity", ...; strings, or numbers for a readable position), so a
+  /// person can fix the record and create it. Null otherwise.
+  nlohmann::json values;
 };
 
 /// A record that lies close to a record of another source with a similar address.

@@ -1,6 +1,7 @@
 // The Beast server on a real loopback socket: keep-alive, pipelining, gzip,
 // size limits, timeouts, many connections, graceful stop.
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -197,6 +198,32 @@ TEST_F(ServerTest, BodyTooLarge) {
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 413);
   }
+}
+
+TEST_F(ServerTest, OnlyImportUploadsMayBeLarge) {
+  start({.max_body_bytes = 1000, .max_import_body_bytes = 100'000});
+  const std::string big(50'000, 'x');
+  auto post = [&](const std::string& target, const std::string& body, bool chunked = false) {
+    Client c(port());
+    std::string head = "POST " + target + " HTTP/1.1\r\nHost: x\r\n";
+    if (chunked) {
+      std::string hex = fmt::format("{:x}", body.size());
+      c.send(head + "Transfer-Encoding: chunked\r\n\r\n" + hex + "\r\n" + body + "\r\n0\r\n\r\n");
+    } else {
+      c.send(head + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+    }
+    auto r = c.read_response();
+    return r ? r->status : 0;
+  };
+  // The whole body is read and handed on (no write API here: 404), not refused.
+  EXPECT_EQ(post("/v1/imports?mapping=t&dry_run=true", big), 404);
+  EXPECT_EQ(post("/v1/imports?mapping=t", big, true), 404);
+  EXPECT_EQ(post("/v1/imports", std::string(150'000, 'x')), 413) << "the import limit holds too";
+  EXPECT_EQ(post("/v1/imports/mappings", big), 413);
+  EXPECT_EQ(post("/v1/shelters", big), 413);
+  EXPECT_EQ(post("/v1/shelters", big, true), 413);
+  EXPECT_EQ(post("/v1/nearest?x=/v1/imports", big), 413);
+  EXPECT_EQ(post("/v1/shelters", std::string(900, 'x')), 404);
 }
 
 TEST_F(ServerTest, MalformedRequestIs400) {

@@ -57,6 +57,8 @@ TEST_F(Cli, ImportReportsToTerminalAndJsonFile) {
   EXPECT_EQ(j["counts"]["rejected"], 1);
   EXPECT_EQ(j["issues"][0]["reason"], "bad_location");
   EXPECT_EQ(j["issues"][0]["record"], 3);
+  EXPECT_EQ(j["issues"][0]["values"]["lon"], "abc");
+  EXPECT_EQ(j["issues"][0]["values"]["address"], "Storgata 3");
   auto again = run(import_args());
   EXPECT_NE(again.out.find("0 created, 0 updated, 2 unchanged, 0 retired"), std::string::npos) << again.out;
 }

@@ -15,6 +15,8 @@
 namespace rifugio::import {
 namespace {
 
+using nlohmann::json;
+
 std::string borders() { return test::borders_path(); }
 
 class ImportTest : public ::testing::Test {
@@ -96,6 +98,28 @@ TEST_F(ImportTest, RejectsBadRowsWithRecordFieldAndReason) {
   auto j = to_json(r);
   EXPECT_EQ(j["counts"]["rejected"], 7);
   EXPECT_EQ(j["issues"].size(), r.issues.size());
+  // Rejected entries carry what the mapping read, to fix and create the record by hand.
+  for (auto& i : j["issues"]) {
+    if (i["severity"] == "suspicious") {
+      EXPECT_FALSE(i.contains("values")) << i;
+      continue;
+    }
+    ASSERT_TRUE(i.contains("values")) << i;
+    EXPECT_EQ(i["values"]["country"], "NO");
+    if (i["reason"] == "bad_location")
+      EXPECT_EQ(i["values"], json({{"external_id", "4"}, {"address", "Storgata 4"}, {"capacity", "50"},
+                                   {"country", "NO"}, {"lon", "abc"}, {"lat", "59.94"}}));
+    if (i["reason"] == "swapped_lat_lon") {  // readable, so numbers (as read: lon 59.91, lat 10.75)
+      EXPECT_EQ(i["values"]["lon"], 59.91);
+      EXPECT_EQ(i["values"]["lat"], 10.75);
+      EXPECT_EQ(i["values"]["external_id"], "6");
+    }
+    if (i["reason"] == "missing_key") {
+      EXPECT_FALSE(i["values"].contains("external_id"));
+      EXPECT_EQ(i["values"]["address"], "No key");
+    }
+    if (i["reason"] == "duplicate_key") EXPECT_EQ(i["values"]["address"], "Storgata 1b");
+  }
 }
 
 TEST_F(ImportTest, ReimportIsIdempotentThenUpdatesAddsAndRetiresByKey) {
