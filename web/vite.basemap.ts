@@ -22,6 +22,33 @@ function line(points: Position[]): Position[] {
   return out;
 }
 
+/**
+ * A ring as one continuous line on a flat map. Natural Earth's rings that
+ * cross the antimeridian (Chukotka, Fiji) jump from 180° to -180°: drawn
+ * flat, that edge is a hairline round the world, so the longitudes after the
+ * jump are shifted by 360° (MapLibre wraps them back). Antarctica's ring goes
+ * round the pole: it is closed along the pole (-90°, the map's bottom edge).
+ */
+function unwrap(ring: Position[]): Position[] {
+  const out: Position[] = [];
+  let shift = 0;
+  for (let i = 0; i < ring.length; i++) {
+    const [x, y] = ring[i]!;
+    if (i > 0) {
+      const d = x! - ring[i - 1]![0]!;
+      if (d > 180) shift -= 360;
+      else if (d < -180) shift += 360;
+    }
+    out.push([x! + shift, y!]);
+  }
+  if (shift !== 0) {
+    const pole = out.reduce((a, p) => a + p[1]!, 0) < 0 ? -90 : 90;
+    const first = out[0]!, last = out[out.length - 1]!;
+    out.push([last[0]!, pole], [first[0]!, pole], first);
+  }
+  return out;
+}
+
 /** Twice the signed area of a ring in lon/lat: > 0 when it runs counterclockwise. */
 function area2(ring: Position[]): number {
   let a = 0;
@@ -57,7 +84,8 @@ export function world(): Plugin {
         const g = f.geometry;
         if (!g) continue;
         for (const poly of g.type === 'Polygon' ? [g.coordinates] : g.coordinates) {
-          const rings = poly.map(line).filter((r) => r.length >= 4);
+          // A ring along a pole (all at ±90°) has no area: Antarctica's coast alone is its outline.
+          const rings = poly.filter((r) => r.some((p) => Math.abs(p[1]!) < 90)).map((r) => unwrap(line(r))).filter((r) => r.length >= 4);
           if (rings.length > 0) polygons.push(rewound(rings));
         }
       }

@@ -399,6 +399,58 @@ describe('citizen app in chromium', { skip: why ? `skipped: ${why}` : false }, (
     await ctx.close();
   });
 
+  it('offline, street names still show: fonts and tiles kept by the service worker on first use, not precached', T, async (t) => {
+    if (!server.tiles) return t.skip('tilemaker missing: no base-map tiles');
+    const ctx = await newContext({ geolocation: EAST_OSLO });
+    const p = await ctx.newPage();
+    await p.goto(server.base + '/');
+    await p.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      if (!navigator.serviceWorker.controller)
+        await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    });
+    const streetNames = async () => {
+      await p.locator('#find').click();
+      await listTitles(p);
+      await p.locator('.map canvas').waitFor({ timeout: 20000 });
+      await p.waitForFunction(() => !document.getElementById('map').maplibre?.isMoving(), null, { timeout: 10000 });
+      await p.waitForTimeout(1500);
+      await p.evaluate(
+        ([lon, lat]) =>
+          new Promise((res) => {
+            const m = document.getElementById('map').maplibre;
+            m.once('idle', () => res());
+            m.jumpTo({ center: [lon, lat], zoom: 16 });
+          }),
+        [EAST_OSLO.longitude, EAST_OSLO.latitude],
+      );
+      await p
+        .waitForFunction(() => document.getElementById('map').maplibre.queryRenderedFeatures({ layers: ['base-street-label'] }).length >= 5, null, { timeout: 10000 })
+        .catch(() => undefined);
+      return p.evaluate(() => new Set(document.getElementById('map').maplibre.queryRenderedFeatures({ layers: ['base-street-label'] }).map((f) => f.properties.name)).size);
+    };
+    assert.ok((await streetNames()) >= 5, 'street names online');
+    const cached = await p.evaluate(async () => {
+      const urls = async (prefix) => {
+        const out = [];
+        for (const k of await caches.keys()) if (k.startsWith(prefix)) out.push(...(await (await caches.open(k)).keys()).map((r) => new URL(r.url).pathname));
+        return out;
+      };
+      return { map: await urls('map-'), shell: await urls('shell-') };
+    });
+    assert.ok(cached.map.includes('/map/fonts/noto-sans-latin-400-normal.woff2'), `fonts kept once used: ${JSON.stringify(cached.map)}`);
+    assert.deepEqual(cached.shell.filter((u) => u.startsWith('/map/')), [], 'fonts are not in the precache');
+    assert.ok(cached.shell.includes('/world.geojson'), 'the world layer is in the precache');
+    await ctx.setOffline(true);
+    await p.reload();
+    await p.waitForFunction(() => document.body.dataset.snapshot === 'ready', null, { timeout: 20000 });
+    const offline = await streetNames();
+    await p.locator('#map').screenshot({ path: join(SHOTS, 'basemap-oslo-offline.png') });
+    assert.ok(offline >= 5, `street names offline: ${offline}`);
+    await ctx.setOffline(false);
+    await ctx.close();
+  });
+
   it('made no request outside its own origin', T, () => {
     assert.deepEqual(foreign, []);
   });
