@@ -34,8 +34,12 @@ function go(path: string, opts: { replace?: boolean } = {}): void {
   render();
 }
 
+/** Screens a warden has no use for: it may only set the status of its own shelters. */
+const NOT_FOR_WARDENS = new Set(['import', 'audit']);
+
 function setNav(active: string): void {
   for (const a of document.querySelectorAll<HTMLAnchorElement>('#nav a')) {
+    a.hidden = session?.user.role === 'warden' && NOT_FOR_WARDENS.has(a.dataset.view ?? '');
     if (a.dataset.view === active) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }

@@ -49,13 +49,14 @@ export function renderShelterList(ctx: Ctx): void {
   const results = h('div', { class: 'results', 'aria-labelledby': 'list-summary' });
   const pager = h('nav', { class: 'pager', 'aria-label': 'Pages', hidden: true });
 
+  const warden = ctx.session.user.role === 'warden';
   ctx.root.replaceChildren(
-    h('div', { class: 'title-row' }, h('h1', { tabindex: '-1' }, 'Shelters'), h('a', { href: '/admin/new', class: 'button' }, 'New shelter')),
+    h('div', { class: 'title-row' }, h('h1', { tabindex: '-1' }, 'Shelters'), warden ? '' : h('a', { href: '/admin/new', class: 'button' }, 'New shelter')),
     search,
     summary,
     results,
     pager,
-    bulkSection(ctx, params.get('municipality') ?? ''),
+    warden ? '' : bulkSection(ctx, params.get('municipality') ?? ''),
   );
 
   const here = { q: params.get('q'), status: params.get('status'), municipality: params.get('municipality'), retired: params.get('retired') };
@@ -331,8 +332,10 @@ function showShelter(ctx: Ctx, s: Shelter, etag: string, back: HTMLElement, head
     facts,
     s.manual_fields.length ? h('p', { class: 'hint' }, `Set by hand (kept on re-import): ${s.manual_fields.join(', ')}.`) : '',
     sForm,
-    h('section', { class: 'card', 'aria-labelledby': 'edit-h' }, h('h2', { id: 'edit-h' }, 'Edit'), edit.form, editResult),
-    s.retired ? '' : retireSection(ctx, s, () => tag),
+    // A warden sets status and occupancy only.
+    ...(ctx.session.user.role === 'warden'
+      ? []
+      : [h('section', { class: 'card', 'aria-labelledby': 'edit-h' }, h('h2', { id: 'edit-h' }, 'Edit'), edit.form, editResult), s.retired ? '' : retireSection(ctx, s, () => tag)]),
   );
 }
 
