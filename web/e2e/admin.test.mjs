@@ -98,11 +98,18 @@ describe('admin page in chromium', { skip: why ? `skipped: ${why}` : false }, ()
       },
     });
     for (const n of server.notes) console.log(`# note: ${n}`);
+    /** The status of a GET, or null when no answer starts within 3 s (an event stream is cut once it has answered). */
     const probe = async (path) => {
       const ctl = new AbortController();
-      const r = await fetch(server.base + path, { signal: ctl.signal }).catch(() => null);
-      ctl.abort();
-      return r?.status;
+      const timer = setTimeout(() => ctl.abort(), 3000);
+      try {
+        return (await fetch(server.base + path, { signal: ctl.signal })).status;
+      } catch {
+        return null;
+      } finally {
+        clearTimeout(timer);
+        ctl.abort();
+      }
     };
     has.events = (await probe('/v1/events')) === 200;
     has.reports = (await probe('/v1/reports')) !== 404;
@@ -145,7 +152,7 @@ describe('admin page in chromium', { skip: why ? `skipped: ${why}` : false }, ()
     await page.getByLabel('Search').fill('akersgata');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.waitForURL(/\/admin\?q=akersgata$/);
-    await page.locator('#list-summary', { hasText: /^\d+ shelters\.$/ }).waitFor();
+    await page.locator('#list-summary', { hasText: /^\d+ shelters?\.$/ }).waitFor();
     const names = await page.locator('table.shelters tbody th a').allTextContents();
     assert.ok(names.length > 0 && names.every((n) => /akersgata/i.test(n)), `every hit matches: ${names.join(' | ')}`);
     // The register says nothing is full yet (the municipality filter is tested with the imported town below).
@@ -211,6 +218,8 @@ describe('admin page in chromium', { skip: why ? `skipped: ${why}` : false }, ()
   it('set a shelter full: a public page opened before shows it full within 1 s', T, async (t) => {
     const pub = await browser.newContext({ viewport: { width: 412, height: 915 }, locale: 'en-GB', geolocation: OSLO, permissions: ['geolocation'] });
     const citizen = await pub.newPage();
+    let listening = false;
+    citizen.on('request', (r) => (listening ||= new URL(r.url()).pathname === '/v1/events'));
     await citizen.goto(server.base + '/');
     await citizen.locator('#find').click();
     const first = citizen.locator('#list li.hit').first();
@@ -234,8 +243,10 @@ describe('admin page in chromium', { skip: why ? `skipped: ${why}` : false }, ()
     assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('result')), true, 'focus on the result');
     await shots('shelter');
 
-    if (!has.events) {
-      t.skip('GET /v1/events (the events helper) is not in this server yet: the public page cannot hear of the change until its next request');
+    if (!has.events || !listening) {
+      t.skip(!has.events
+        ? 'GET /v1/events (the events helper) is not in this server yet: the public page cannot hear of the change until its next request'
+        : 'the public app does not subscribe to /v1/events yet (web/src/events.ts, the events helper): it shows the change on its next request only');
       await pub.close();
       return;
     }
