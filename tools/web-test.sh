@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Web app checks: type check, unit tests (vitest), the JavaScript budget, then
-# the browser tests in headless Debian chromium against the real server.
+# the browser tests in headless Debian chromium against the real server (the
+# citizen app, e2e/app.test.mjs, and the admin page, e2e/admin.test.mjs).
 # Needs, done before: `npm ci --prefix web && npm run --prefix web build`, the
 # rifugio binary built (build/release/src/cli/rifugio, or RIFUGIO_BIN), and
 # `apt-get install -y chromium`. The browser tests skip, saying why, when the

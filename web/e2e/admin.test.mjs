@@ -182,7 +182,7 @@ describe('admin page in chromium', { skip: why ? `skipped: ${why}` : false }, ()
     assert.deepEqual([await count('read'), await count('accepted'), await count('rejected')], [4, 3, 1]);
     const row = page.locator('li.issue.rejected');
     assert.equal(await row.count(), 1);
-    assert.match(norm(await row.locator('.where').textContent()), /^Record 3 · key e2e-3 · field location$/);
+    assert.match(norm(await row.locator('.where').textContent()), /^Record 3 · key e2e-3 · field lat\/lon$/);
     assert.equal(await page.locator('#rej-h').textContent(), 'Rejected (1): not imported');
     await shots('import-report');
 
@@ -194,6 +194,8 @@ describe('admin page in chromium', { skip: why ? `skipped: ${why}` : false }, ()
     assert.equal(await form.getByLabel('Municipality').inputValue(), TOWN);
     assert.equal(await form.getByLabel('Places').inputValue(), '80');
     assert.equal(await form.getByLabel('Latitude').getAttribute('aria-invalid'), 'true');
+    assert.equal(await form.getByLabel('Longitude').getAttribute('aria-invalid'), 'true');
+    assert.equal(await form.locator('[data-field="lat"] .field-error').textContent(), norm(await row.locator('.reason').textContent()).replace(/^\S+ /, ''), 'the report\'s message next to the field');
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'lat', 'focus on the field to correct');
     await shots('import-fix');
     await form.getByLabel('Latitude').fill('60.3931');
@@ -344,7 +346,7 @@ describe('admin page in chromium', { skip: why ? `skipped: ${why}` : false }, ()
     await page.goto(server.base + `/admin/audit?shelter=${reportShelter.id}`);
     await page.locator('#audit-summary', { hasText: /entries, oldest first\.$/ }).waitFor();
     const text = await page.locator('table.audit').textContent();
-    for (const want of ['another editor', 'counted on site', 'storm: all closed']) assert.ok(text.includes(want), `audit has "${want}"`);
+    for (const want of ['another editor', 'moved', 'storm: all closed']) assert.ok(text.includes(want), `audit has "${want}"`);
     assert.ok(text.includes(USER));
     await shots('audit');
     await noOverflow(page, 320);

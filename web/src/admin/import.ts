@@ -15,8 +15,12 @@ const MAX_BYTES = 64 * 1024 * 1024;
 interface MappingInfo {
   name: string;
   source: string;
+  title?: string;
   format: string;
+  file?: string;
   country: string;
+  /** The file is the whole list of its source: shelters missing from it are retired on commit. */
+  complete?: boolean;
 }
 
 interface Issue {
@@ -47,6 +51,10 @@ interface ImportAnswer {
   committed: boolean;
   revision?: number;
   report: Report;
+  /** Editors: whether every change lies in their region; changes outside it, and one of them. */
+  may_commit?: boolean;
+  outside_region?: number;
+  outside_region_example?: unknown;
 }
 
 const COUNT_LABELS: [string, string][] = [
@@ -90,7 +98,7 @@ export function renderImport(ctx: Ctx): void {
       mappings = body.mappings;
       mapping.input.replaceChildren(
         h('option', { value: '' }, body.mappings.length ? 'Choose a mapping…' : 'The server has no mappings'),
-        ...body.mappings.map((m) => h('option', { value: m.name }, `${m.name} (${[m.country, m.format].filter(Boolean).join(', ')})`)),
+        ...body.mappings.map((m) => h('option', { value: m.name }, `${m.title || m.name} (${[m.name, m.country, m.format, m.complete ? 'complete list' : ''].filter(Boolean).join(', ')})`)),
       );
     })
     .catch((e) => ctx.current() && showFormError(error, `Could not load the mappings: ${describe(e)}`));
@@ -122,7 +130,7 @@ export function renderImport(ctx: Ctx): void {
       try {
         const r = await request<ImportAnswer>('POST', '/v1/imports' + query({ mapping: name, dry_run: 'true' }), { body: chosen });
         if (!ctx.current()) return;
-        showReport(out, r.body.report, { name, country, file: chosen });
+        showReport(out, r.body, { name, country, file: chosen });
       } catch (e) {
         showFormError(error, describe(e));
         check.focus();
@@ -141,14 +149,21 @@ function countsList(r: Report): HTMLElement {
   );
 }
 
-function showReport(out: HTMLElement, r: Report, src: { name: string; country: string; file: File }): void {
+function showReport(out: HTMLElement, answer: ImportAnswer, src: { name: string; country: string; file: File }): void {
+  const r = answer.report;
   const heading = h('h2', { tabindex: '-1', id: 'report-h' }, `Validation report: ${src.file.name}`);
   const rejected = r.issues.filter((i) => i.severity === 'rejected');
   const suspicious = r.issues.filter((i) => i.severity === 'suspicious');
+  const state = h('p', { class: 'hint' }, `Mapping ${src.name}, source ${r.source}. Dry run: nothing has been written yet.`);
   const commitError = formError();
   const commitResult = h('div', { class: 'result', role: 'status', tabindex: '-1' });
   const commit = h('button', { type: 'button', class: 'button primary' }, `Commit import (${r.counts.accepted ?? 0} records)`);
-  commit.disabled = !r.counts.accepted && !r.counts.retired;
+  commit.disabled = (!r.counts.accepted && !r.counts.retired) || answer.may_commit === false;
+  const example = answer.outside_region_example;
+  const outside =
+    answer.may_commit === false
+      ? h('p', { class: 'warn' }, `${answer.outside_region ?? 'Some'} of these changes are outside your region${example ? ` (for example ${typeof example === 'object' ? JSON.stringify(example) : String(example)})` : ''}: only an admin can commit this file.`)
+      : '';
 
   commit.addEventListener('click', () => {
     showFormError(commitError);
@@ -157,6 +172,7 @@ function showReport(out: HTMLElement, r: Report, src: { name: string; country: s
         const a = await request<ImportAnswer>('POST', '/v1/imports' + query({ mapping: src.name, dry_run: 'false' }), { body: src.file });
         const c = a.body.report.counts;
         commit.hidden = true;
+        state.textContent = `Mapping ${src.name}, source ${r.source}. Committed: the counts below are what was written.`;
         commitResult.replaceChildren(
           h('p', { class: 'done' }, `Imported: ${c.created ?? 0} new, ${c.updated ?? 0} changed, ${c.unchanged ?? 0} unchanged, ${c.retired ?? 0} retired; register revision ${a.body.revision ?? a.body.report.revision_after}.`),
           countsList(a.body.report),
@@ -178,7 +194,7 @@ function showReport(out: HTMLElement, r: Report, src: { name: string; country: s
       'section',
       { class: 'report', 'aria-labelledby': 'report-h' },
       heading,
-      h('p', { class: 'hint' }, `Mapping ${src.name}, source ${r.source}. Dry run: nothing has been written yet.`),
+      state,
       countsList(r),
       r.complete && (r.counts.retired ?? 0) > 0
         ? h('p', { class: 'warn' }, `This mapping is for a complete list: committing retires the ${r.counts.retired} shelters of source ${r.source} that are not in this file.`)
@@ -197,6 +213,7 @@ function showReport(out: HTMLElement, r: Report, src: { name: string; country: s
             h('ul', { class: 'issues' }, ...r.cross_source_matches.map((m) => h('li', {}, `Record ${m.record} “${m.address}” is ${Math.round(m.distance_m)} m from `, h('a', { href: `/admin/shelters/${m.existing}` }, `shelter ${m.existing}`), ` (${m.existing_key}, “${m.existing_address}”).`))),
           )
         : '',
+      outside,
       commitError,
       h('div', { class: 'actions' }, commit),
       commitResult,
@@ -247,9 +264,11 @@ function issueItem(i: Issue, source: string | null, country: string): HTMLElemen
     if (key) f.form.prepend(h('p', { class: 'hint' }, `Created with the key ${key.source}:${key.id}, so a later import of ${key.source} updates this shelter instead of adding it again.`));
     f.fields.reason!.input.value = `fixed record ${i.record} of an import by hand (${i.reason})`;
     // The field the report names is the one to correct: mark it and start there.
-    const target = f.fields[i.field === 'location' ? 'lat' : i.field];
+    // The importer names a position "lat/lon" (or one of them, or "location"): the message goes on the first, both are marked.
+    const position = i.field === 'location' || i.field === 'lat/lon' || i.field === 'lat' || i.field === 'lon';
+    const target = f.fields[position ? (i.field === 'lon' ? 'lon' : 'lat') : i.field];
     if (target) setFieldError(target, i.message);
-    if (i.field === 'location') markInvalid(f.fields.lon!);
+    if (position && i.field !== 'lat' && i.field !== 'lon') markInvalid(f.fields.lon!);
     panel.replaceChildren(f.form);
     panel.hidden = false;
     fix.setAttribute('aria-expanded', 'true');
