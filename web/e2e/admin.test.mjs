@@ -18,6 +18,8 @@ const SHOTS = process.env.RIFUGIO_E2E_OUT ?? join(REPO, 'build/web-e2e');
 const OSLO = { latitude: 59.9139, longitude: 10.7522 };
 const T = { timeout: 60_000 };
 const USER = 'kari';
+/** An editor for the imported town only. */
+const EDITOR = 'ola';
 const PASSWORD = 'correct horse battery staple';
 const TOWN = 'E2E-Fjellby';
 const why = missing();
@@ -95,6 +97,7 @@ describe('admin page in chromium', { skip: why ? `skipped: ${why}` : false }, ()
         mkdirSync(join(tmp, 'mappings'));
         writeFileSync(join(tmp, 'mappings', 'e2e-fjellby.json'), JSON.stringify(MAPPING, null, 2));
         rifugio(db, ['user', 'add', USER, '--role', 'admin', '--password-stdin'], `${PASSWORD}\n`);
+        rifugio(db, ['user', 'add', EDITOR, '--role', 'editor', '--country', 'NO', '--municipality', TOWN, '--password-stdin'], `${PASSWORD}\n`);
       },
     });
     for (const n of server.notes) console.log(`# note: ${n}`);
@@ -350,6 +353,29 @@ describe('admin page in chromium', { skip: why ? `skipped: ${why}` : false }, ()
     assert.ok(text.includes(USER));
     await shots('audit');
     await noOverflow(page, 320);
+  });
+
+  it('an editor sees the shelters of its region only, and is told when it may not change one', T, async () => {
+    const ctx = await browser.newContext({ viewport: { width: 412, height: 915 }, locale: 'en-GB' });
+    const p = await ctx.newPage();
+    await p.goto(server.base + '/admin');
+    await p.getByLabel('User name').fill(EDITOR);
+    await p.getByLabel('Password').fill(PASSWORD);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.locator('#list-summary', { hasText: /^4 shelters\.$/ }).waitFor();
+    assert.equal(await p.locator('#who-name').textContent(), `ola (editor, NO / ${TOWN})`);
+    // A shelter in Oslo: it can be read, but saving says why not.
+    const oslo = (await api('GET', '/v1/shelters?q=akersgata&limit=1')).body.shelters[0];
+    await p.goto(server.base + `/admin/shelters/${oslo.id}`);
+    const form = p.locator('form.shelter-form');
+    await form.getByLabel('Places').fill('999');
+    await form.getByLabel('Reason for the change').fill('not mine');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await form.locator('.form-error', { hasText: `ola (editor for NO/${TOWN}) may not edit shelter ${oslo.id}` }).waitFor();
+    assert.equal(await p.evaluate(() => document.activeElement?.classList.contains('form-error')), true, 'focus on the error');
+    await shots('editor-forbidden', p);
+    assert.equal((await api('GET', `/v1/shelters/${oslo.id}`)).body.capacity, oslo.capacity, 'nothing was written');
+    await ctx.close();
   });
 
   it('the citizen service worker does not answer /admin with the citizen app', T, async () => {
