@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium } from 'playwright-core';
-import { exportRegister, missing, RAW, REPO, startServer } from './server.mjs';
+import { exportRegister, missing, RAW, REPO, rifugio, startServer } from './server.mjs';
 import { buildSnapshot, installStandIn } from './standin.mjs';
 
 const SHOTS = process.env.RIFUGIO_E2E_OUT ?? join(REPO, 'build/web-e2e');
@@ -448,6 +448,67 @@ describe('citizen app in chromium', { skip: why ? `skipped: ${why}` : false }, (
     await p.locator('#map').screenshot({ path: join(SHOTS, 'basemap-oslo-offline.png') });
     assert.ok(offline >= 5, `street names offline: ${offline}`);
     await ctx.setOffline(false);
+    await ctx.close();
+  });
+
+  it('a warden sets a listed shelter full: the open page shows it within 1 s, list and details, no reload', T, async () => {
+    const ctx = await newContext();
+    const p = await ctx.newPage();
+    await p.goto(server.base + '/');
+    await p.locator('#find').click();
+    const titles = (await listTitles(p)).map(norm);
+    await p.waitForFunction(() => document.body.dataset.live === 'on', null, { timeout: 20000 });
+    assert.match(await p.locator('#data-status').textContent(), /Live updates on/);
+    // One that is also among the five nearest by straight line (the offline answer below).
+    const near = bruteForce(5).map((w) => norm(w.address));
+    const i = titles.findIndex((title) => near.includes(title));
+    assert.ok(i >= 0, `${titles} vs ${near}`);
+    const id = await p.locator('#list li.hit').nth(i).getAttribute('data-id');
+    const hit = p.locator(`#list li.hit[data-id="${id}"]`);
+    assert.doesNotMatch(await hit.locator('.facts').textContent(), /Full/);
+    rifugio(server.db, ['user', 'add', 'live-warden', '--role', 'warden', '--shelter', id]);
+    const token = rifugio(server.db, ['token', 'create', 'live-warden']).trim();
+    const post = (status) =>
+      fetch(`${server.base}/v1/shelters/${id}/status`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ status, reason: 'browser test: live updates' }),
+      });
+    const seen = (selector, text) =>
+      p.waitForFunction(([s, w]) => document.querySelector(s)?.textContent.includes(w), [selector, text], { timeout: 1000 });
+
+    let t0 = Date.now();
+    const res = await post('full');
+    assert.equal(res.status, 200, await res.text());
+    await seen(`#list li.hit[data-id="${id}"] .facts`, 'Full');
+    const listMs = Date.now() - t0;
+    assert.match(await hit.locator('.live-age').textContent(), /^Status updated (now|\d+ seconds? ago)\.$/);
+    await p.screenshot({ path: join(SHOTS, 'live-full.png'), fullPage: true });
+
+    // The shelter's page follows the next change too.
+    await hit.locator('a').click();
+    await p.waitForURL(new RegExp(`#/shelter/${id}$`));
+    assert.match(await p.locator('dd[data-field="field_status"]').textContent(), /^Full · Status updated/);
+    t0 = Date.now();
+    assert.equal((await post('open')).status, 200);
+    await seen('dd[data-field="field_status"]', 'Open');
+    const pageMs = Date.now() - t0;
+    console.log(`# live update shown ${listMs} ms (list) and ${pageMs} ms (shelter page) after the POST was sent`);
+    // Kept for offline use: the stored copy plus the change, after a reload without network.
+    await p.waitForTimeout(500); // the overlay is stored 200 ms after a change
+    await p.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      if (!navigator.serviceWorker.controller)
+        await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    });
+    await ctx.setOffline(true);
+    await p.goto(server.base + '/');
+    await p.locator('#find').click();
+    await listTitles(p);
+    assert.match(await p.locator(`#list li.hit[data-id="${id}"] .facts`).textContent(), /Open/);
+    assert.match(await p.locator(`#list li.hit[data-id="${id}"] .live-age`).textContent(), /^Status updated/);
+    await ctx.setOffline(false);
+    assert.equal((await post('unknown')).status, 200); // as imported, for the tests after this one
     await ctx.close();
   });
 

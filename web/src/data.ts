@@ -3,7 +3,8 @@
 // (ETag) and stored (IndexedDB), and the trusted key (first seen, or built in).
 
 import type { FeatureCollection, Point } from 'geojson';
-import type { Filters, Hit, Kind, Status, StepFree } from './model';
+import { LiveOverlay, type Live, type LiveStatus, type RevisionInfo, type StoredOverlay } from './live';
+import { matchesFilters, type Filters, type Hit, type Kind, type Status, type StepFree } from './model';
 import type { SearchHit } from './nearest';
 import { getItem, setItem } from './store';
 import type { LoadResult, Request, Response } from './worker-protocol';
@@ -31,7 +32,7 @@ export interface DataState {
 }
 
 export interface Answer {
-  hits: Hit[];
+  hits: Live<Hit>[];
   source: 'server' | 'local';
   /** 'walking': distances and times walked along streets; 'straight-line': estimates. */
   basis: 'walking' | 'straight-line';
@@ -48,6 +49,10 @@ interface ServerAnswer {
 
 const SNAPSHOT_KEY = 'snapshot';
 const PUBLIC_KEY = 'publicKey';
+/** The live changes on top of the stored snapshot (live.ts). */
+const LIVE_KEY = 'live';
+/** After a `revision` event that needs new data, wait up to this long (spreads the downloads of many devices). */
+const REFRESH_JITTER_MS = 2000;
 /** A key given at build time wins over trust on first use. */
 const BUILT_IN_KEY: string | undefined = import.meta.env.VITE_SNAPSHOT_PUBLIC_KEY || undefined;
 /** How long to wait for the server before answering from the device. */
@@ -138,7 +143,12 @@ export function localNoneInReach(hits: Hit[], withinS?: number): boolean {
 export class RegisterData {
   state: DataState = { ready: false, loading: false, refused: false };
   onchange: (s: DataState) => void = () => {};
+  /** Status changes heard live since the snapshot (GET /v1/events). */
+  live = new LiveOverlay();
   private worker = new WorkerClient();
+  private refreshing: Promise<void> | null = null;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   private set(patch: Partial<DataState>) {
     this.state = { ...this.state, ...patch };
@@ -151,9 +161,13 @@ export class RegisterData {
     try {
       const stored = await getItem<StoredSnapshot>(SNAPSHOT_KEY).catch(() => undefined);
       const key = BUILT_IN_KEY ?? (await getItem<string>(PUBLIC_KEY).catch(() => undefined));
+      this.live = LiveOverlay.fromStored(await getItem<StoredOverlay>(LIVE_KEY).catch(() => undefined));
       if (stored && key) {
         const r = await this.load(stored.bytes.slice(0), stored.signature, key);
-        if (r.ok) this.set({ ready: true, revision: r.revision, generated: r.generated, count: r.count, checkedAt: stored.checkedAt });
+        if (r.ok) {
+          this.live.setBase(r.revision!);
+          this.set({ ready: true, revision: r.revision, generated: r.generated, count: r.count, checkedAt: stored.checkedAt });
+        }
       }
       await this.refresh();
     } finally {
@@ -178,8 +192,36 @@ export class RegisterData {
     return body.public_key;
   }
 
-  /** Revalidates the snapshot with its ETag; a copy that fails the check is dropped. */
-  async refresh(): Promise<void> {
+  /** A live `status` event: kept (and stored for offline use) unless already known. */
+  applyStatus(e: LiveStatus): boolean {
+    if (!this.live.applyStatus(e)) return false;
+    this.saveLive();
+    return true;
+  }
+
+  /** A live `revision` event: fetches the snapshot again when changes were missed. */
+  applyRevision(info: RevisionInfo): void {
+    const action = this.live.applyRevision(info);
+    this.saveLive();
+    if (action === 'ok' || this.refreshTimer !== undefined) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      void this.refresh();
+    }, Math.random() * REFRESH_JITTER_MS);
+  }
+
+  private saveLive(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => void setItem(LIVE_KEY, this.live.toStored()).catch(() => undefined), 200);
+  }
+
+  /** Revalidates the snapshot with its ETag; a copy that fails the check is dropped. One at a time. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.revalidate().finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  private async revalidate(): Promise<void> {
     let key: string | undefined;
     try {
       key = await this.trustedKey();
@@ -215,6 +257,8 @@ export class RegisterData {
     const now = Date.now();
     const stored: StoredSnapshot = { bytes: copy, signature, revision: r.revision!, generated: r.generated!, checkedAt: now };
     await setItem(SNAPSHOT_KEY, stored).catch(() => undefined);
+    this.live.setBase(r.revision!);
+    this.saveLive();
     this.set({ ready: true, refused: false, revision: r.revision, generated: r.generated, count: r.count, checkedAt: now });
   }
 
@@ -250,8 +294,14 @@ export class RegisterData {
       }
     }
     if (!this.state.ready) throw new Error('no-data');
-    const res = await this.worker.call({ type: 'nearest', lon, lat, k, filters });
-    const hits = res.type === 'nearest' ? res.hits : [];
+    // The worker knows the signed snapshot only: ask for a few more, apply
+    // the live changes, then filter again (a shelter may have become full).
+    const extra = Math.min(this.live.size, 20);
+    const res = await this.worker.call({ type: 'nearest', lon, lat, k: k + extra, filters });
+    const hits = (res.type === 'nearest' ? res.hits : [])
+      .map((h) => this.live.patch(h))
+      .filter((h) => matchesFilters(h, filters))
+      .slice(0, k);
     return { hits, source: 'local', basis: 'straight-line', noneInReach: localNoneInReach(hits, withinS) };
   }
 

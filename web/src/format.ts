@@ -64,3 +64,11 @@ export function formatAge(then: Date, now: Date, locale: string): string {
 export function formatDateTime(d: Date, locale: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(d);
 }
+
+/** Like formatAge, in seconds under a minute: "3 seconds ago", "now". For live changes. */
+export function formatRecent(then: Date, now: Date, locale: string): string {
+  const s = Math.round((now.getTime() - then.getTime()) / 1000);
+  if (s < 1) return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(0, 'second');
+  if (s < 60) return new Intl.RelativeTimeFormat(locale, { numeric: 'always' }).format(-s, 'second');
+  return formatAge(then, now, locale);
+}

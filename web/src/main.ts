@@ -3,10 +3,12 @@
 
 import './styles.css';
 import { RegisterData, type Answer, type DataState } from './data';
-import { compassPoint, formatAge, formatBearing, formatCount, formatDateTime, formatDistance, formatDuration } from './format';
+import { LiveUpdates } from './events';
+import { compassPoint, formatAge, formatBearing, formatCount, formatDateTime, formatDistance, formatDuration, formatRecent } from './format';
 import { detectLang, lang, LANGUAGES, setLang, t, type Lang, type MessageKey } from './i18n';
 import { TILE_SOURCES } from './map/style';
 import type { ShelterMap } from './map/map';
+import type { LiveStatus } from './live';
 import { freePlaces, type Filters, type Hit } from './model';
 import { tilesAround } from './tiles';
 import { $, h } from './ui/dom';
@@ -32,6 +34,7 @@ let mapPromise: Promise<ShelterMap> | null = null;
 let map: ShelterMap | null = null;
 let picking = false;
 let statusKey: { key: MessageKey; vars?: Record<string, string | number> } | null = null;
+let live: LiveUpdates | null = null;
 
 // ---- text -------------------------------------------------------------------
 
@@ -63,6 +66,8 @@ function renderDataStatus(s: DataState = data.state): void {
   } else if (s.loading) parts.push(t('data_loading'));
   else parts.push(t('data_none'));
   if (s.refused) parts.push(t('data_refused'));
+  if (live?.connected) parts.push(t('live_on'));
+  document.body.dataset.live = live?.connected ? 'on' : 'off';
   const el = $('data-status');
   el.textContent = parts.join(' ');
   el.classList.toggle('warn', s.refused);
@@ -129,6 +134,36 @@ function facts(s: Hit): string[] {
   ].filter(Boolean);
 }
 
+// ---- live updates -----------------------------------------------------------
+
+/** The live change heard for what is shown, if it is the status shown. */
+function liveOf(s: Hit): LiveStatus | undefined {
+  const e = data.live.get(s.id);
+  return e && e.status === s.status ? e : undefined;
+}
+
+/** "Status updated 3 seconds ago", kept current by the ticker below. */
+function liveAge(s: Hit): HTMLElement | null {
+  const e = liveOf(s);
+  if (!e) return null;
+  return h('span', { class: 'live-age', 'data-at': String(e.receivedAt) }, t('status_updated', { age: formatRecent(new Date(e.receivedAt), new Date(), loc()) }));
+}
+
+function tickLiveAges(): void {
+  const now = new Date();
+  for (const el of document.querySelectorAll<HTMLElement>('.live-age[data-at]'))
+    el.textContent = t('status_updated', { age: formatRecent(new Date(Number(el.dataset.at)), now, loc()) });
+}
+
+/** A warden's change: into the shown list and shelter page at once, and kept for offline use. */
+function onLiveStatus(e: LiveStatus): void {
+  if (!data.applyStatus(e) || !answer?.hits.some((s) => s.id === e.id)) return;
+  answer = { ...answer, hits: answer.hits.map((s) => (s.id === e.id ? data.live.patch(s) : s)) };
+  renderResults();
+  const open = /^#\/shelter\/(\d+)$/.exec(location.hash);
+  if (open && Number(open[1]) === e.id) updateShelterStatus(answer.hits.find((s) => s.id === e.id)!);
+}
+
 function renderResults(): void {
   const section = $('results');
   const list = $('list');
@@ -184,6 +219,7 @@ function renderResults(): void {
                 : t('on_foot', { time: formatDuration(s.walk_s, loc()) }),
             ),
             h('span', { class: 'facts' }, facts(s).join(' · ')),
+            liveAge(s),
           ),
         ),
       ),
@@ -354,8 +390,7 @@ function renderShelter(id: number): void {
     location.hash = '#/';
     return;
   }
-  const row = (k: MessageKey, v: string) => [h('dt', {}, t(k)), h('dd', {}, v)];
-  const free = freePlaces(s);
+  const row = (k: MessageKey, v: string) => [h('dt', {}, t(k)), h('dd', { 'data-field': k }, v)];
   const direction = h('div', { class: 'direction', hidden: true, id: 'direction' });
   const go = h('button', { type: 'button', class: 'primary' }, t('go_there'));
   go.addEventListener('click', async () => {
@@ -401,20 +436,33 @@ function renderShelter(id: number): void {
       ...(s.address ? row('field_address', s.address) : []),
       ...(s.municipality ? row('field_municipality', s.municipality) : []),
       ...row('field_kind', t(`kind_${s.kind}` as MessageKey)),
-      ...row('field_status', t(`status_${s.status}` as MessageKey)),
-      ...row(
-        'field_capacity',
-        (s.capacity === null ? t('unknown') : formatCount(s.capacity, loc())) +
-          (free === null ? '' : ` · ${t('free_places', { n: formatCount(free, loc()) })}`),
-      ),
-      ...(s.occupancy !== null ? row('field_occupancy', formatCount(s.occupancy, loc())) : []),
+      ...row('field_status', ''),
+      ...row('field_capacity', ''),
+      ...row('field_occupancy', ''),
       ...row('field_access', t(`step_${s.step_free}` as MessageKey)),
     ),
     go,
     direction,
   );
+  updateShelterStatus(s);
   // The map lives on the first screen; move it here while the page is open.
   root.append($('map-wrap'));
+}
+
+/** The live fields of the shelter page: status (and how fresh), places, occupancy. */
+function updateShelterStatus(s: Hit): void {
+  const dd = (k: MessageKey) => $('view-shelter').querySelector<HTMLElement>(`dd[data-field="${k}"]`);
+  const free = freePlaces(s);
+  dd('field_status')?.replaceChildren(t(`status_${s.status}` as MessageKey), ...(liveOf(s) ? [' · ', liveAge(s)!] : []));
+  dd('field_capacity')?.replaceChildren(
+    (s.capacity === null ? t('unknown') : formatCount(s.capacity, loc())) +
+      (free === null ? '' : ` · ${t('free_places', { n: formatCount(free, loc()) })}`),
+  );
+  const occ = dd('field_occupancy');
+  if (occ) {
+    occ.textContent = s.occupancy === null ? '' : formatCount(s.occupancy, loc());
+    occ.hidden = (occ.previousElementSibling as HTMLElement).hidden = s.occupancy === null;
+  }
 }
 
 // ---- routing ----------------------------------------------------------------
@@ -514,7 +562,13 @@ async function start(): Promise<void> {
     }
   };
   await changeLang(initial);
-  void data.start();
+  live = new LiveUpdates(
+    { status: onLiveStatus, revision: (r) => data.applyRevision(r), state: () => renderDataStatus() },
+    { since: () => data.live.at },
+  );
+  // The stream opens from the revision the data is at, so nothing falls in between.
+  void data.start().finally(() => live!.start());
+  setInterval(tickLiveAges, 5000);
   if ('serviceWorker' in navigator && import.meta.env.PROD) {
     navigator.serviceWorker.register('/sw.js').catch(() => undefined);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compassPoint, formatAge, formatBearing, formatCount, formatDistance, formatDuration } from '../src/format';
+import { compassPoint, formatAge, formatBearing, formatCount, formatDistance, formatDuration, formatRecent } from '../src/format';
 import { bearingDeg, distanceM, walkSeconds } from '../src/geo';
 import { tileOf, tilesAround } from '../src/tiles';
 import { fromServer, localNoneInReach, nearestQuery } from '../src/data';
@@ -49,6 +49,16 @@ describe('formatting', () => {
     expect(formatAge(new Date('2026-11-22T07:00:00Z'), now, 'en')).toBe('3 hours ago');
     expect(formatAge(new Date('2026-11-21T10:00:00Z'), now, 'en')).toBe('yesterday');
     expect(formatAge(new Date('2026-11-19T10:00:00Z'), now, 'de')).toBe('vor 3 Tagen');
+  });
+
+  it('recent ages count seconds (live status changes)', () => {
+    const now = new Date('2026-11-22T10:00:00Z');
+    expect(formatRecent(new Date('2026-11-22T10:00:00Z'), now, 'en')).toBe('now');
+    expect(formatRecent(new Date('2026-11-22T09:59:57Z'), now, 'en')).toBe('3 seconds ago');
+    expect(formatRecent(new Date('2026-11-22T09:59:59Z'), now, 'en')).toBe('1 second ago');
+    expect(formatRecent(new Date('2026-11-22T09:59:57Z'), now, 'nb')).toBe('for 3 sekunder siden');
+    expect(formatRecent(new Date('2026-11-22T09:58:00Z'), now, 'en')).toBe('2 minutes ago');
+    expect(formatRecent(new Date('2026-11-22T10:00:02Z'), now, 'en')).toBe('now'); // a clock a little ahead
   });
 });
 

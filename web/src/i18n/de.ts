@@ -59,6 +59,8 @@ export const de: Messages = {
   data_none: 'Noch keine Offline-Kopie.',
   data_refused: 'Eine geladene Registerkopie hat die Signaturprüfung nicht bestanden und wird nicht verwendet.',
   offline: 'Sie sind offline.',
+  live_on: 'Live-Aktualisierung an: Statusänderungen erscheinen hier sofort.',
+  status_updated: 'Status aktualisiert {age}.',
 
   warning_label: 'Warnzeit an Ihrem Ort, in Minuten',
   warning_hint: 'Leer lassen, wenn Sie sie nicht kennen. Wenn gesetzt, erfahren Sie, ob kein Schutzraum in dieser Zeit zu Fuß erreichbar ist.',

@@ -61,6 +61,8 @@ export const en = {
   data_none: 'No offline copy yet.',
   data_refused: 'A downloaded register copy failed its signature check and was not used.',
   offline: 'You are offline.',
+  live_on: 'Live updates on: status changes appear here as they happen.',
+  status_updated: 'Status updated {age}.',
 
   warning_label: 'Warning time where you are, in minutes',
   warning_hint: 'Leave empty if you do not know it. When set, you are told if no shelter can be reached on foot in that time.',

@@ -59,6 +59,8 @@ export const fi: Messages = {
   data_none: 'Ei vielä kopiota ilman verkkoa.',
   data_refused: 'Ladattu rekisterin kopio ei läpäissyt allekirjoituksen tarkistusta, eikä sitä käytetty.',
   offline: 'Olet ilman verkkoyhteyttä.',
+  live_on: 'Reaaliaikaiset päivitykset käytössä: tilan muutokset näkyvät tässä heti.',
+  status_updated: 'Tila päivitetty {age}.',
 
   warning_label: 'Varoitusaika sijainnissasi, minuutteina',
   warning_hint: 'Jätä tyhjäksi, jos et tiedä sitä. Kun se on asetettu, saat tiedon, jos mihinkään väestönsuojaan ei ehdi kävellen siinä ajassa.',

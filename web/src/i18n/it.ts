@@ -59,6 +59,8 @@ export const it: Messages = {
   data_none: 'Nessuna copia offline per ora.',
   data_refused: 'Una copia del registro scaricata non ha superato la verifica della firma e non è stata usata.',
   offline: 'Sei offline.',
+  live_on: 'Aggiornamenti in tempo reale attivi: i cambi di stato compaiono qui subito.',
+  status_updated: 'Stato aggiornato {age}.',
 
   warning_label: 'Tempo di preallarme nella tua zona, in minuti',
   warning_hint: 'Lascia vuoto se non lo conosci. Se impostato, ti viene detto se nessun rifugio è raggiungibile a piedi in quel tempo.',

@@ -59,6 +59,8 @@ export const nb: Messages = {
   data_none: 'Ingen kopi uten nett ennå.',
   data_refused: 'En nedlastet registerkopi besto ikke signaturkontrollen og ble ikke brukt.',
   offline: 'Du er uten nett.',
+  live_on: 'Direkteoppdatering på: endret status vises her med en gang.',
+  status_updated: 'Status oppdatert {age}.',
 
   warning_label: 'Varslingstid der du er, i minutter',
   warning_hint: 'La stå tomt hvis du ikke vet den. Når den er satt, får du vite om ingen tilfluktsrom kan nås til fots på den tiden.',

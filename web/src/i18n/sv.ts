@@ -59,6 +59,8 @@ export const sv: Messages = {
   data_none: 'Ingen offlinekopia än.',
   data_refused: 'En nedladdad registerkopia klarade inte signaturkontrollen och användes inte.',
   offline: 'Du är offline.',
+  live_on: 'Liveuppdatering på: ändrad status syns här direkt.',
+  status_updated: 'Status uppdaterad {age}.',
 
   warning_label: 'Varningstid där du är, i minuter',
   warning_hint: 'Lämna tomt om du inte vet den. När den är satt får du veta om inget skyddsrum går att nå till fots på den tiden.',
