@@ -112,6 +112,43 @@ struct ApiToken {
   UnixTime revoked = 0;  ///< 0 = not revoked
 };
 
+/// What a citizen says about a shelter (POST /v1/shelters/{id}/reports).
+/// Alphabetical, the order summaries are written in.
+enum class ReportKind { damaged, full, locked, open };
+inline constexpr std::size_t kReportKinds = 4;
+std::string_view to_string(ReportKind);
+std::optional<ReportKind> parse_report_kind(std::string_view);
+
+/// open until a warden or editor confirms it (the status changes) or dismisses it.
+enum class ReportState { open, confirmed, dismissed };
+std::string_view to_string(ReportState);
+std::optional<ReportState> parse_report_state(std::string_view);
+
+/// One crowd report. Citizens are anonymous: `client` is a keyed hash of
+/// their address, never the address itself.
+struct Report {
+  std::int64_t id = 0;
+  ShelterId shelter = 0;
+  ReportKind kind = ReportKind::locked;
+  std::string note;  ///< optional, at most 280 characters (checked by the API)
+  UnixTime time = 0;
+  std::string client;
+  ReportState state = ReportState::open;
+  std::string handled_by;  ///< user who confirmed or dismissed it ("" while open)
+  UnixTime handled_time = 0;
+  std::string handled_reason;
+  /// Read by reports(): how many other open reports name the same shelter and kind.
+  std::int64_t similar = 0;
+};
+
+struct ReportQuery {
+  std::optional<ReportState> state;
+  std::optional<ShelterId> shelter;
+  UnixTime since = 0;           ///< only reports with time >= since
+  std::int64_t before_id = 0;   ///< only ids below this (paging); 0 = no bound
+  std::size_t limit = 100;      ///< 0 = all
+};
+
 /// An open write transaction (BEGIN IMMEDIATE): apply changes one by one,
 /// then commit(). Destroying it without commit() rolls everything back.
 class Transaction {
@@ -160,6 +197,20 @@ class Store {
   virtual std::optional<UserSession> session(const std::string& id_hash) = 0;
   /// Mark signed out at `when`; a no-op for an unknown or already revoked session.
   virtual void revoke_session(const std::string& id_hash, UnixTime when) = 0;
+
+  // Crowd reports (api/reports.hpp).
+  /// Store a new report (id and state are ignored); returns its id.
+  /// @throws NotFound for an unknown shelter.
+  virtual std::int64_t add_report(const Report& report) = 0;
+  virtual std::optional<Report> report(std::int64_t id) = 0;
+  /// Newest first.
+  virtual std::vector<Report> reports(const ReportQuery& q) = 0;
+  /// Close the open report `id` as `state` (confirmed or dismissed) by `by`
+  /// at `when`, and with `same_kind` every other open report of its shelter
+  /// and kind too, in one transaction. Returns the ids changed.
+  /// @throws NotFound for an unknown id, Conflict when it is not open.
+  virtual std::vector<std::int64_t> settle_reports(std::int64_t id, ReportState state, const std::string& by,
+                                                   UnixTime when, const std::string& reason, bool same_kind) = 0;
 };
 
 /// Open a store: a file path (SQLite, created if missing). @throws StoreError.

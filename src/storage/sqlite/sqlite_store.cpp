@@ -86,6 +86,22 @@ CREATE TABLE sessions (
 ) WITHOUT ROWID;
 CREATE INDEX sessions_by_expiry ON sessions(expires);
 )sql",
+    // 4: crowd reports. client is a keyed hash of the sender's address, never
+    // the address; handled_* say who confirmed or dismissed it, when and why.
+    R"sql(
+CREATE TABLE reports (
+  id INTEGER PRIMARY KEY,
+  shelter_id INTEGER NOT NULL REFERENCES shelters(id),
+  kind TEXT NOT NULL CHECK (kind IN ('damaged', 'full', 'locked', 'open')),
+  note TEXT NOT NULL CHECK (length(note) <= 280),
+  time INTEGER NOT NULL,
+  client TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('open', 'confirmed', 'dismissed')),
+  handled_by TEXT NOT NULL, handled_time INTEGER NOT NULL, handled_reason TEXT NOT NULL
+);
+CREATE INDEX reports_by_shelter ON reports(shelter_id, kind, state, time);
+CREATE INDEX reports_by_state ON reports(state, id);
+)sql",
 };
 
 class Stmt {
@@ -461,6 +477,89 @@ std::optional<UserSession> SqliteStore::session(const std::string& id_hash) {
 void SqliteStore::revoke_session(const std::string& id_hash, UnixTime when) {
   Stmt q(db_, "UPDATE sessions SET revoked = ? WHERE id_hash = ? AND revoked = 0");
   q.bind(when).bind(id_hash).run();
+}
+
+namespace {
+constexpr const char* kReportColumns =
+    "id, shelter_id, kind, note, time, client, state, handled_by, handled_time, handled_reason";
+
+Report read_report(const Stmt& q) {
+  Report r;
+  r.id = q.i64(0);
+  r.shelter = q.i64(1);
+  r.kind = parse_report_kind(q.text(2)).value_or(ReportKind::locked);
+  r.note = q.text(3);
+  r.time = q.i64(4);
+  r.client = q.text(5);
+  r.state = parse_report_state(q.text(6)).value_or(ReportState::open);
+  r.handled_by = q.text(7);
+  r.handled_time = q.i64(8);
+  r.handled_reason = q.text(9);
+  return r;
+}
+}  // namespace
+
+std::int64_t SqliteStore::add_report(const Report& r) {
+  Stmt q(db_, "INSERT INTO reports (shelter_id, kind, note, time, client, state, handled_by, handled_time, "
+              "handled_reason) VALUES (?, ?, ?, ?, ?, 'open', '', 0, '')");
+  q.bind(r.shelter).bind(to_string(r.kind)).bind(r.note).bind(r.time).bind(r.client);
+  if (int rc = q.try_run(); rc != SQLITE_DONE) {
+    if (rc == SQLITE_CONSTRAINT && !get(r.shelter)) throw NotFound(fmt::format("shelter {} does not exist", r.shelter));
+    throw StoreError(fmt::format("sqlite: report on shelter {}: {}", r.shelter, sqlite3_errmsg(db_)));
+  }
+  return sqlite3_last_insert_rowid(db_);
+}
+
+std::optional<Report> SqliteStore::report(std::int64_t id) {
+  Stmt q(db_, fmt::format("SELECT {} FROM reports WHERE id = ?", kReportColumns).c_str());
+  q.bind(id);
+  if (!q.step()) return std::nullopt;
+  return read_report(q);
+}
+
+std::vector<Report> SqliteStore::reports(const ReportQuery& rq) {
+  const std::string sql = fmt::format(
+      "SELECT {}, (SELECT count(*) FROM reports o WHERE o.shelter_id = r.shelter_id AND o.kind = r.kind AND "
+      "o.state = 'open' AND o.id != r.id) FROM reports r "
+      "WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR shelter_id = ?2) AND time >= ?3 AND (?4 = 0 OR id < ?4) "
+      "ORDER BY id DESC LIMIT ?5",
+      kReportColumns);
+  Stmt q(db_, sql.c_str());
+  if (rq.state) q.bind(to_string(*rq.state));
+  else q.bind_null();
+  q.bind(rq.shelter).bind(rq.since).bind(rq.before_id);
+  q.bind(rq.limit == 0 ? std::int64_t{-1} : static_cast<std::int64_t>(rq.limit));
+  std::vector<Report> out;
+  while (q.step()) {
+    out.push_back(read_report(q));
+    out.back().similar = q.i64(10);
+  }
+  return out;
+}
+
+std::vector<std::int64_t> SqliteStore::settle_reports(std::int64_t id, ReportState state, const std::string& by,
+                                                      UnixTime when, const std::string& reason, bool same_kind) {
+  if (state == ReportState::open) throw InputError("settle_reports: the new state must be confirmed or dismissed");
+  exec(db_, "BEGIN IMMEDIATE");
+  try {
+    auto r = report(id);
+    if (!r) throw NotFound(fmt::format("no report with id {}", id));
+    if (r->state != ReportState::open)
+      throw Conflict(fmt::format("report #{} is already {} (by {})", id, to_string(r->state), r->handled_by));
+    std::vector<std::int64_t> ids{id};
+    if (same_kind) {
+      Stmt s(db_, "SELECT id FROM reports WHERE shelter_id = ? AND kind = ? AND state = 'open' AND id != ? ORDER BY id");
+      s.bind(r->shelter).bind(to_string(r->kind)).bind(id);
+      while (s.step()) ids.push_back(s.i64(0));
+    }
+    Stmt u(db_, "UPDATE reports SET state = ?, handled_by = ?, handled_time = ?, handled_reason = ? WHERE id = ?");
+    for (auto i : ids) u.reset().bind(to_string(state)).bind(by).bind(when).bind(reason).bind(i).run();
+    exec(db_, "COMMIT");
+    return ids;
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
 }
 
 // One write transaction. Statements are prepared once and reused for every

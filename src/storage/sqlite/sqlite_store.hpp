@@ -35,6 +35,11 @@ class SqliteStore final : public Store {
   void add_session(const UserSession& session) override;
   std::optional<UserSession> session(const std::string& id_hash) override;
   void revoke_session(const std::string& id_hash, UnixTime when) override;
+  std::int64_t add_report(const Report& report) override;
+  std::optional<Report> report(std::int64_t id) override;
+  std::vector<Report> reports(const ReportQuery& q) override;
+  std::vector<std::int64_t> settle_reports(std::int64_t id, ReportState state, const std::string& by, UnixTime when,
+                                           const std::string& reason, bool same_kind) override;
 
   /// The schema version this build writes.
   static int schema_version();
