@@ -12,6 +12,7 @@
 #include "api/nearest_json.hpp"
 #include "api/ogc.hpp"
 #include "api/params.hpp"
+#include "api/reports.hpp"
 #include "api/walk.hpp"
 #include "api/write.hpp"
 
@@ -65,6 +66,14 @@ Route match(std::string_view path, std::string_view& rest) {
   if (path == "/v1/shelters") return Route::shelters;
   if (path == "/v1/status/bulk") return Route::bulk_status;
   if (path == "/v1/events") return Route::events;
+  if (constexpr std::string_view kReports = "/v1/reports"; path == kReports || path.starts_with("/v1/reports/")) {
+    rest = path.substr(std::min(path.size(), kReports.size() + 1));  // "" or "{id}/confirm|dismiss"
+    return Route::reports;
+  }
+  if (path.starts_with("/v1/shelters/") && path.ends_with("/reports")) {
+    rest = path.substr(13, path.size() - 13 - 8);
+    if (!rest.empty() && rest.find('/') == std::string_view::npos) return Route::shelter_reports;
+  }
   if (constexpr std::string_view kShelters = "/v1/shelters/"; path.starts_with(kShelters)) {
     rest = path.substr(kShelters.size());
     Route r = rest.ends_with("/status")   ? Route::shelter_status
@@ -212,6 +221,7 @@ Response Handler::dispatch(const Request& req, Route& route) const {
       route == Route::shelters || route == Route::shelter_retire || route == Route::bulk_status ||
       route == Route::imports)
     return write_api(req, route, t, rest);
+  if (route == Route::shelter_reports || route == Route::reports) return reports_api(req, route, t, rest);
   if (req.method == "OPTIONS") {
     route = Route::preflight;
     Response r;
@@ -238,9 +248,12 @@ Response Handler::dispatch(const Request& req, Route& route) const {
       spatial::NearestQuery q = parse_nearest_query(t.query);
       const WalkParams walk = parse_walk_params(t.query);
       auto snap = require(holder_);
+      const ReportView reports = opts_.reports ? opts_.reports->view() : ReportView{};
       Response r;
       if (walk.walking && opts_.walking) {
-        r = json_response(nearest_walk_json(snap, q, walk, opts_.walking.get()), "application/json");
+        json j = nearest_walk_json(snap, q, walk, opts_.walking.get());
+        add_report_summaries(j, *snap, reports);
+        r = json_response(j, "application/json");
       } else {
         // Straight line (the hot path): the same bytes as nearest_walk_json's
         // dump, written directly.
@@ -251,7 +264,8 @@ Response Handler::dispatch(const Request& req, Route& route) const {
         write_nearest_json(r.body, *snap, q, snap->nearest(q),
                            {.speed_mps = walk.speed_mps,
                             .fallback = walk.walking ? "no_graph" : nullptr,
-                            .within_s = walk.within_s});
+                            .within_s = walk.within_s},
+                           reports.empty() ? nullptr : &reports);
       }
       r.headers.emplace_back("Cache-Control", "no-cache");
       return r;
@@ -419,6 +433,50 @@ Response Handler::event_stream(const Request& req, const Target& t) const {
   if (since && *since != snap->revision()) r.body += revision_event(snap->revision(), -1, false);
   if (req.method == "GET") r.event_stream = snap->revision();
   return r;
+}
+
+/// Crowd reports: public POST and GET on a shelter, the authenticated queue.
+/// The queue uses the write API's authentication, so what holds for it
+/// (bearer tokens; session cookies with their CSRF header) holds here.
+Response Handler::reports_api(const Request& req, Route& route, const Target& t, std::string_view rest) const {
+  std::string_view action;  // the queue: "" (the list), "confirm" or "dismiss"
+  std::string_view report_id;
+  if (route == Route::reports && !rest.empty()) {
+    const auto slash = rest.find('/');
+    report_id = rest.substr(0, slash);
+    action = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
+    if (report_id.empty() || (action != "confirm" && action != "dismiss"))
+      throw ApiError(ErrorCode::not_found,
+                     fmt::format("no resource at {}; reports are handled at /v1/reports/{{id}}/confirm or /dismiss", t.path));
+  }
+  const std::string_view allow = route == Route::shelter_reports ? "GET, HEAD, POST, OPTIONS"
+                                 : action.empty()                ? "GET, HEAD, OPTIONS"
+                                                                 : "POST, OPTIONS";
+  if (req.method == "OPTIONS") {
+    route = Route::preflight;
+    Response r;
+    r.status = 204;
+    r.headers = {{"Access-Control-Allow-Methods", std::string(allow)},
+                 {"Access-Control-Allow-Headers", "Authorization, Content-Type, X-CSRF-Token"},
+                 {"Access-Control-Max-Age", "86400"},
+                 {"Allow", std::string(allow)}};
+    return r;
+  }
+  const bool get = req.method == "GET" || req.method == "HEAD";
+  const bool allowed = route == Route::shelter_reports ? get || req.method == "POST"
+                       : action.empty()                ? get
+                                                       : req.method == "POST";
+  if (!allowed) {
+    Response r = problem_response(ErrorCode::method_not_allowed,
+                                  fmt::format("{} is not allowed on {}; use {}", req.method, t.path, allow));
+    r.headers.emplace_back("Allow", std::string(allow));
+    return r;
+  }
+  if (!opts_.reports) throw ApiError(ErrorCode::not_found, fmt::format("crowd reports are not enabled on this server ({})", t.path));
+  Reports& reports = *opts_.reports;
+  if (route == Route::shelter_reports) return get ? reports.summary(rest) : reports.post(req, rest);
+  if (action.empty()) return reports.queue(req, t.query);
+  return action == "confirm" ? reports.confirm(req, report_id) : reports.dismiss(req, report_id);
 }
 
 std::shared_ptr<const SignedSnapshot> Handler::signed_snapshot() const {

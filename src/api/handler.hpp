@@ -30,6 +30,7 @@
 namespace rifugio::api {
 
 class Writer;
+class Reports;
 
 /// Content-Security-Policy for the app's HTML and scripts: everything comes
 /// from this deployment (it must work when the outside world is unreachable),
@@ -74,6 +75,10 @@ struct HandlerOptions {
   /// Live updates at GET /v1/events: the hub rifugio serve publishes each new
   /// snapshot to; the server streams its events. DEFAULT: none = 404.
   std::shared_ptr<EventHub> events;
+  /// Crowd reports (/v1/shelters/{id}/reports, /v1/reports...; see
+  /// api/reports.hpp) and their summaries in /v1/nearest. DEFAULT: none =
+  /// those answer 404 and /v1/nearest carries no "reports".
+  std::shared_ptr<Reports> reports;
 };
 
 class Handler {
@@ -96,6 +101,7 @@ class Handler {
   void finish(const Request& req, Response& res) const;
   Response offline_snapshot(const Request& req) const;
   Response write_api(const Request& req, Route& route, const Target& t, std::string_view id) const;
+  Response reports_api(const Request& req, Route& route, const Target& t, std::string_view rest) const;
   Response base_map(const Request& req, std::string_view path, const std::string& base) const;
   Response event_stream(const Request& req, const Target& t) const;
   /// The signed document of the current snapshot: built on the first request

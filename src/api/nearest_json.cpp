@@ -156,7 +156,8 @@ void put_lon_lat(std::string& out, const Location& l) {
 }  // namespace
 
 void write_nearest_json(std::string& out, const spatial::Snapshot& snap, const spatial::NearestQuery& q,
-                        const std::vector<spatial::NearestHit>& hits, const StraightWalk& walk) {
+                        const std::vector<spatial::NearestHit>& hits, const StraightWalk& walk,
+                        const ReportView* reports) {
   out.reserve(out.size() + 160 + 330 * hits.size());
   out.push_back('{');
   if (walk.within_s) {
@@ -191,6 +192,13 @@ void write_nearest_json(std::string& out, const spatial::Snapshot& snap, const s
     put_string(out, s.name);
     out += ",\"occupancy\":";
     put_opt(out, s.occupancy);
+    if (reports) {
+      const Summary sum = reports->summary(s.id, s.status_time);
+      if (has_reports(sum)) {
+        out += ",\"reports\":";
+        write_summary(out, sum, reports->now);
+      }
+    }
     out += ",\"status\":";
     put_string(out, to_string(s.status));
     out += ",\"step_free\":";

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "api/report_summary.hpp"
 #include "spatial/snapshot.hpp"
 
 namespace rifugio::api {
@@ -42,8 +43,11 @@ struct StraightWalk {
 /// for a straight-line answer), written directly without building a JSON tree:
 /// keys in nlohmann's (sorted) order, numbers in shortest round-trip form with
 /// ".0" on whole doubles, strings escaped as dump(-1, ' ', false, replace).
+/// With `reports`, a hit whose shelter has crowd reports carries "reports"
+/// (as add_report_summaries adds it to the tree).
 void write_nearest_json(std::string& out, const spatial::Snapshot& snap, const spatial::NearestQuery& q,
-                        const std::vector<spatial::NearestHit>& hits, const StraightWalk& walk = {});
+                        const std::vector<spatial::NearestHit>& hits, const StraightWalk& walk = {},
+                        const ReportView* reports = nullptr);
 
 /// Round to a number of decimals so the JSON stays short (59.913869, not 59.913868999999998).
 double round_to(double v, int decimals);

@@ -305,6 +305,19 @@ Response Writer::post_status(const Request& req, std::string_view id_text) {
   return r;
 }
 
+Shelter Writer::set_status(const User& user, ShelterId id, Status status, const std::string& reason) {
+  std::lock_guard lock(mutex_);
+  Shelter next = load(*store_, id);
+  if (!may_set_status(user, next))
+    throw ApiError(ErrorCode::forbidden,
+                   fmt::format("{} ({}) may not set the status of shelter {}", user.name, scope(user), id));
+  if (next.status == status) return next;  // nothing to commit or audit
+  next.status = status;
+  next.status_by = user.name;
+  next.status_time = now_utc();
+  return commit(user, next, reason);
+}
+
 Response Writer::audit(const Request& req, const QueryParams& query) {
   std::lock_guard lock(mutex_);
   const User user = authenticate_locked(req);

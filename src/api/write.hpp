@@ -85,6 +85,10 @@ class Writer {
 
   /// The name of the session cookie.
   static constexpr std::string_view kSessionCookie = "rifugio_session";
+  /// Set a shelter's status as `user` through the same commit as
+  /// post_status (audited, published); 403 unless may_set_status, 404 for
+  /// an unknown shelter. Returns the stored record.
+  Shelter set_status(const User& user, ShelterId id, Status status, const std::string& reason);
 
  private:
   /// authenticate() for a caller that holds mutex_.

@@ -16,6 +16,7 @@
 
 #include "api/nearest_json.hpp"
 #include "api/events.hpp"
+#include "api/reports.hpp"
 #include "api/server.hpp"
 #include "api/walk.hpp"
 #include "api/write.hpp"
@@ -456,6 +457,9 @@ int cmd_serve(const Options& o) {
         if (rev > holder.current()->revision()) swap_in(spatial::Snapshot::build(rev, s.list({})));
       },
       imports);
+  // Crowd reports: their own connection too; the queue confirms through the writer.
+  opts.handler.reports = std::make_shared<api::Reports>(open(o), holder, opts.handler.writer,
+                                                        api::ReportOptions{.ttl_s = o.serve.report_ttl_s});
   std::atomic<bool> running{true};
   std::thread watcher([&] {
     while (running.load()) {

@@ -134,6 +134,8 @@ Options parse_options(int argc, const char* const* argv) {
   serve->add_option("--mappings", o.serve.mappings,
                     "Folder of mapping files for imports over HTTP (default: ./mappings when it exists)")
       ->check(CLI::ExistingDirectory);
+  serve->add_option("--report-ttl", o.serve.report_ttl_s, "Seconds a crowd report counts in the public summaries")
+      ->check(CLI::Range(std::int64_t{60}, std::int64_t{7 * 86400}))->capture_default_str();
   serve->add_option("--request", o.serve.request, "Answer one GET request, e.g. '/v1/nearest?lat=59.91&lon=10.75', print the body and exit");
 
   try {

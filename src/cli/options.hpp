@@ -67,6 +67,8 @@ struct ServeArgs {
   /// Mapping files for imports over HTTP (/v1/imports). DEFAULT: "mappings"
   /// when that folder exists in the working directory, else none.
   std::string mappings;
+  /// Crowd reports older than this stop counting in the public summaries. DEFAULT: 7200 s.
+  std::int64_t report_ttl_s = 7200;
 };
 
 /// rifugio user add NAME --role R ... [--password-stdin], rifugio user passwd NAME,

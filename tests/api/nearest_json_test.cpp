@@ -72,6 +72,48 @@ TEST(NearestJson, DirectWriterMatchesTheTree) {
   }
 }
 
+TEST(NearestJson, CrowdReportSummariesMatchTheTree) {
+  std::mt19937_64 rng(std::getenv("RIFUGIO_SEED") ? std::strtoull(std::getenv("RIFUGIO_SEED"), nullptr, 10) : 11);
+  std::uniform_real_distribution<double> near(-0.03, 0.03);
+  std::vector<Shelter> shelters;
+  for (ShelterId id = 1; id <= 200; ++id) {
+    shelters.push_back(test::make_shelter(id, "S" + std::to_string(id), 10.75 + near(rng), 59.91 + near(rng)));
+    shelters.back().status_time = id % 5 == 0 ? 1'700'003'000 : 0;  // some statuses newer than some reports
+  }
+  auto snap = spatial::Snapshot::build(test::kRevision, shelters);
+  auto tallies = std::make_shared<TallyMap>();
+  std::uniform_int_distribution<UnixTime> age(0, 9000);
+  for (ShelterId id = 1; id <= 200; id += 2) {  // every other shelter has some, a few only expired ones
+    ShelterTally t;
+    for (std::size_t k = 0; k < kReportKinds; ++k) {
+      for (int n = static_cast<int>(rng() % 4); n > 0; --n) t.times[k].push_back(1'700'007'200 - age(rng));
+      std::sort(t.times[k].begin(), t.times[k].end());
+    }
+    (*tallies)[id] = std::move(t);
+  }
+  const ReportView view{tallies, 1'700'007'200, 7200};
+  int with_reports = 0;
+  for (int i = 0; i < 100; ++i) {
+    spatial::NearestQuery q{.origin = Location::from_lon_lat(10.75 + near(rng), 59.91 + near(rng)),
+                            .k = static_cast<std::uint32_t>(1 + i % 20)};
+    nlohmann::json want = nearest_walk_json(snap, q, {}, nullptr);
+    add_report_summaries(want, *snap, view);
+    for (auto& r : want["results"]) with_reports += r.contains("reports");
+    std::string got;
+    write_nearest_json(got, *snap, q, snap->nearest(q), {}, &view);
+    SCOPED_TRACE(i);
+    same(got, want.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
+  EXPECT_GT(with_reports, 100);  // the comparison covered answers with summaries
+  // An empty view writes exactly what no view does.
+  spatial::NearestQuery q{.origin = Location::from_lon_lat(10.75, 59.91), .k = 10};
+  std::string a, b;
+  const ReportView none;
+  write_nearest_json(a, *snap, q, snap->nearest(q));
+  write_nearest_json(b, *snap, q, snap->nearest(q), {}, &none);
+  EXPECT_EQ(a, b);
+}
+
 TEST(NearestJson, EmptyAnswer) {
   auto snap = test::sample_snapshot();
   spatial::NearestQuery q{.origin = Location::from_lon_lat(-150, -60), .k = 5, .max_distance_m = 10};

@@ -268,6 +268,10 @@ echo "watched=$(curl -s "$url/v1/nearest?lat=59.92&lon=10.76&k=1")"
 for i in $(seq 40); do grep -q '"id":2,' "$dir/events.txt" && break; sleep 0.1; done
 grep '^data: {"id"' "$dir/events.txt" | sed 's/^/event=/'
 grep -c "$token" "$dir/serve.log" | sed 's/^/token_in_log=/'
+report() { curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' -d "$1" "$url/v1/shelters/1/reports"; }
+echo "report=$(report '{"kind":"locked","note":"e2e-note-7f3a"}') again=$(report '{"kind":"locked"}')"
+echo "reported=$(curl -s "$url/v1/nearest?lat=59.91&lon=10.75&k=1")"
+grep -c "e2e-note-7f3a" "$dir/serve.log" | sed 's/^/note_in_log=/'
 )sh");
   FILE* p = popen(("timeout 60 bash '" + script + "' '" + test::binary_dir() + "/src/cli/rifugio' '" + dir_.path().string() +
                    "' 2>&1").c_str(), "r");
@@ -287,6 +291,10 @@ grep -c "$token" "$dir/serve.log" | sed 's/^/token_in_log=/'
   EXPECT_NE(out.find(R"(event=data: {"id":1,"status":"full","occupancy":100,"capacity":100,)"), std::string::npos) << out;
   EXPECT_NE(out.find(R"(event=data: {"id":2,"status":"closed",)"), std::string::npos) << out;
   EXPECT_NE(out.find("token_in_log=0"), std::string::npos) << out;
+  // A crowd report over a real socket: accepted, the repeat limited, counted in /v1/nearest, the note not logged.
+  EXPECT_NE(out.find("report=202 again=429"), std::string::npos) << out;
+  EXPECT_NE(out.find(R"("reports":{"locked":{"age_s":)"), std::string::npos) << out;
+  EXPECT_NE(out.find("note_in_log=0"), std::string::npos) << out;
 }
 
 }  // namespace
