@@ -551,8 +551,15 @@ async function start(): Promise<void> {
   });
   window.addEventListener('offline', () => renderDataStatus());
   let shownRevision: number | undefined;
+  let dataRevision: number | undefined;
   data.onchange = (s) => {
     renderDataStatus(s);
+    if (s.ready && s.revision !== dataRevision) {
+      const newer = dataRevision !== undefined;
+      dataRevision = s.revision;
+      // A newer register copy (changes were missed, or were more than status): ask again for what is shown.
+      if (newer && answer) void runQuery(false);
+    }
     if (mapPromise && s.ready && s.revision !== shownRevision) {
       shownRevision = s.revision;
       void mapPromise.then(async (m) => {
