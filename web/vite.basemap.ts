@@ -3,6 +3,7 @@
 
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import polylabel from 'polylabel';
 import { feature, mesh } from 'topojson-client';
 import type { Topology } from 'topojson-specification';
 import type { Position } from 'geojson';
@@ -65,11 +66,37 @@ function rewound(rings: Position[][]): Position[][] {
   return rings.map((r, i) => ((area2(r) > 0) === (i === 0) ? r : [...r].reverse()));
 }
 
+/** ISO 3166-1 numeric -> alpha-2 (world-atlas names countries by number; the app names them by alpha-2). */
+function alpha2ByNumber(): Map<string, string> {
+  const b = JSON.parse(readFileSync('node_modules/@rapideditor/country-coder/src/data/borders.json', 'utf8'));
+  const m = new Map<string, string>();
+  for (const f of b.features) if (f.properties.iso1N3 && f.properties.iso1A2) m.set(f.properties.iso1N3, f.properties.iso1A2);
+  return m;
+}
+
+/**
+ * Where a country's name goes: the point of its largest land mass farthest
+ * from the coast and borders, and from which zoom it is shown (small
+ * countries later, so the big ones are not crowded out at zoom 2).
+ */
+function labelPoint(polygons: Position[][][]): { at: Position; minzoom: number; area: number } {
+  let best = polygons[0]!, bestArea = 0, total = 0;
+  for (const poly of polygons) {
+    const a = Math.abs(area2(poly[0]!)) / 2;
+    total += a;
+    if (a > bestArea) [best, bestArea] = [poly, a];
+  }
+  const at = polylabel(best as [number, number][][], 0.05);
+  const minzoom = total > 200 ? 2 : total > 5 ? 3 : total > 0.5 ? 4 : 5;
+  return { at: [Math.round(at[0] * 100) / 100, Math.round(at[1] * 100) / 100], minzoom, area: Math.round(total) };
+}
+
 /**
  * The world layer drawn under everything: Natural Earth 1:50m land (so the
- * sea is what is not land) and the borders between countries, from the
- * world-atlas package, as /world.geojson. It is part of the app shell
- * (precached), so the map shows where you are anywhere, even offline.
+ * sea is what is not land), the borders between countries and a label point
+ * per country (`code`: ISO alpha-2, named in the reader's language by the
+ * app), from the world-atlas package, as /world.geojson. It is part of the
+ * app shell (precached), so the map shows where you are anywhere, even offline.
  */
 export function world(): Plugin {
   return {
@@ -80,14 +107,23 @@ export function world(): Plugin {
       // left): the one land polygon of Afro-Eurasia, cut into tiles, is too big for MapLibre to triangulate well.
       const shapes = feature(countries, countries.objects.countries!) as unknown as GeoJSON.FeatureCollection<GeoJSON.Polygon | GeoJSON.MultiPolygon>;
       const polygons: Position[][][] = [];
+      const labels: object[] = [];
+      const alpha2 = alpha2ByNumber();
       for (const f of shapes.features) {
         const g = f.geometry;
         if (!g) continue;
+        const own: Position[][][] = [];
         for (const poly of g.type === 'Polygon' ? [g.coordinates] : g.coordinates) {
           // A ring along a pole (all at ±90°) has no area: Antarctica's coast alone is its outline.
           const rings = poly.filter((r) => r.some((p) => Math.abs(p[1]!) < 90)).map((r) => unwrap(line(r))).filter((r) => r.length >= 4);
-          if (rings.length > 0) polygons.push(rewound(rings));
+          if (rings.length > 0) own.push(rewound(rings));
         }
+        polygons.push(...own);
+        const name = String(f.properties?.name ?? '');
+        const code = alpha2.get(String(f.id)) ?? (name === 'Kosovo' ? 'XK' : undefined);
+        if (!code || own.length === 0) continue; // Somaliland, N. Cyprus…: no code to name them by
+        const { at, minzoom, area } = labelPoint(own);
+        labels.push({ type: 'Feature', properties: { kind: 'country', code, name, minzoom, area }, geometry: { type: 'Point', coordinates: at } });
       }
       // Each border once, between two countries (a ≠ b): not the coastlines, which the land fill draws.
       const borders = mesh(countries, countries.objects.countries as never, (a, b) => a !== b);
@@ -98,6 +134,7 @@ export function world(): Plugin {
           // One feature per land mass: MapLibre sorts a feature's rings into polygons and holes, one per tile cut.
           ...polygons.map((coordinates) => ({ type: 'Feature', properties: { kind: 'land' }, geometry: { type: 'Polygon', coordinates } })),
           { type: 'Feature', properties: { kind: 'border' }, geometry: { type: 'MultiLineString', coordinates: lines } },
+          ...labels,
         ],
       };
       this.emitFile({ type: 'asset', fileName: 'world.geojson', source: JSON.stringify(fc) });

@@ -4,7 +4,7 @@ import { bearingDeg, distanceM, walkSeconds } from '../src/geo';
 import { tileOf, tilesAround } from '../src/tiles';
 import { fromServer, localNoneInReach, nearestQuery } from '../src/data';
 import { BOLD, REGULAR } from '../src/map/fonts';
-import { baseMapFrom, buildStyle, darken, DARK, lighten, LIGHT } from '../src/map/style';
+import { baseMapFrom, buildStyle, countryName, darken, DARK, lighten, LIGHT } from '../src/map/style';
 
 // Intl output may use narrow no-break spaces; compare with plain spaces.
 const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
@@ -193,5 +193,15 @@ describe('base map from our tiles', () => {
     const b = baseMapFrom(served, 'http://127.0.0.1:8080');
     const streets = buildStyle(DARK, 'http://127.0.0.1:8080', b).layers.find((l) => l.id === 'base-streets') as { paint: Record<string, unknown> };
     expect(streets.paint['text-color']).toBe('#d9d9d9');
+  });
+});
+
+describe('country names of the world layer', () => {
+  it('names each code once in the reader\'s language, Natural Earth\'s name otherwise', () => {
+    expect(countryName('nb', ['NO', 'SE', 'NO', 'x1'])).toEqual(['match', ['get', 'code'], 'NO', 'Norge', 'SE', 'Sverige', ['get', 'name']]);
+    expect(countryName('en', ['NO'])).toEqual(['match', ['get', 'code'], 'NO', 'Norway', ['get', 'name']]);
+    const he = countryName('he', ['IL']) as unknown[];
+    expect(he[3]).toBe('ישראל');
+    expect(countryName('en', [])).toEqual(['get', 'name']);
   });
 });

@@ -7,7 +7,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import type { Feature, FeatureCollection, Point } from 'geojson';
 import type { Hit } from '../model';
 import { RTL_PLUGIN_FILE } from './fonts';
-import { buildStyle, DARK, LIGHT, loadBaseMap, WORLD_URL } from './style';
+import { buildStyle, countryName, DARK, LIGHT, loadBaseMap, WORLD_URL } from './style';
 
 setWorkerUrl(workerUrl);
 // Hebrew and Arabic labels need bidi reordering and Arabic shaping: deferred,
@@ -102,7 +102,15 @@ export async function createMap(container: HTMLElement, label: string): Promise<
       // fetch from the page, cached by the service worker like the app shell.
       fetch(WORLD_URL)
         .then((r) => (r.ok ? r.json() : null))
-        .then((d) => d && src('world')?.setData(d))
+        .then((d: FeatureCollection | null) => {
+          if (!d) return;
+          src('world')?.setData(d);
+          // Country names in the page's language, and again whenever the reader changes it.
+          const codes = d.features.flatMap((f) => (f.properties?.kind === 'country' ? [String(f.properties.code)] : []));
+          const name = () => map.setLayoutProperty('country-label', 'text-field', countryName(document.documentElement.lang || 'en', codes));
+          name();
+          new MutationObserver(name).observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
+        })
         .catch(() => undefined);
       resolve(api);
     });

@@ -9,7 +9,7 @@
 // The service worker caches /tiles/ requests and tiles.ts lists the tiles
 // around the user to prefetch.
 
-import type { LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl';
+import type { ExpressionSpecification, LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl';
 import { BOLD, fontFaces, REGULAR } from './fonts';
 
 /** Base-map tile sources of our own (filled by loadBaseMap): name -> MapLibre source. */
@@ -146,6 +146,9 @@ export interface Palette {
   water: string;
   land: string;
   border: string;
+  /** Country names of the world layer, and the halo that keeps them readable. */
+  country: string;
+  countryHalo: string;
   shelter: string;
   shelterStroke: string;
   result: string;
@@ -158,6 +161,8 @@ export const LIGHT: Palette = {
   water: '#cfe0ec',
   land: '#f4f1ea',
   border: '#8a8a8a',
+  country: '#5f5a52',
+  countryHalo: '#f4f1ea',
   shelter: '#5b6b7a',
   shelterStroke: '#ffffff',
   result: '#0b57d0',
@@ -170,6 +175,8 @@ export const DARK: Palette = {
   water: '#0e1a24',
   land: '#23272b',
   border: '#7a7f85',
+  country: '#b4b9bf',
+  countryHalo: '#23272b',
   shelter: '#9aa7b3',
   shelterStroke: '#101214',
   result: '#8ab4f8',
@@ -177,6 +184,28 @@ export const DARK: Palette = {
   origin: '#ffffff',
   line: '#ff8a80',
 };
+
+/** ISO alpha-2 codes of the countries the world layer names (vite.basemap.ts); a guard against odd input. */
+const CODE = /^[A-Z]{2}$/;
+
+/**
+ * The world layer's country names in `lang` (Intl.DisplayNames, so in every
+ * language of the app without a table of our own), else Natural Earth's English name.
+ */
+export function countryName(lang: string, codes: string[]): ExpressionSpecification {
+  let names: Intl.DisplayNames | null = null;
+  try {
+    names = new Intl.DisplayNames([lang, 'en'], { type: 'region', fallback: 'none' });
+  } catch {
+    /* an engine without it: English names */
+  }
+  const pairs: string[] = [];
+  for (const c of new Set(codes)) { // a match takes each label once
+    const n = CODE.test(c) ? names?.of(c) : undefined;
+    if (n) pairs.push(c, n);
+  }
+  return (pairs.length ? ['match', ['get', 'code'], ...pairs, ['get', 'name']] : ['get', 'name']) as ExpressionSpecification;
+}
 
 const empty = (): SourceSpecification => ({ type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
 
@@ -192,8 +221,25 @@ export function buildStyle(p: Palette, origin: string, base: BaseMap | null = nu
       layout: { 'line-join': 'round' },
       paint: { 'line-color': p.border, 'line-width': ['interpolate', ['linear'], ['zoom'], 2, 0.5, 8, 1.2], 'line-dasharray': [4, 2] },
     },
-    // Our streets, water and buildings: above the outlines, under every shelter layer.
+    // Our streets, water and buildings: above the world layer, under every shelter layer.
     ...themed(base?.layers ?? [], p === DARK),
+    {
+      // Country names up to zoom 7, where the streets and places of the tiles take over.
+      id: 'country-label',
+      type: 'symbol',
+      source: 'world',
+      maxzoom: 7,
+      filter: ['all', ['==', ['get', 'kind'], 'country'], ['>=', ['zoom'], ['get', 'minzoom']]],
+      layout: {
+        'text-field': ['get', 'name'], // named in the reader's language by map.ts
+        'text-font': [REGULAR],
+        'text-size': ['interpolate', ['linear'], ['zoom'], 2, 10, 6, 14],
+        'text-max-width': 7,
+        'text-padding': 4,
+        'symbol-sort-key': ['-', ['get', 'area']], // the big countries first
+      },
+      paint: { 'text-color': p.country, 'text-halo-color': p.countryHalo, 'text-halo-width': 1.2 },
+    },
     {
       id: 'shelters',
       type: 'circle',
