@@ -41,9 +41,9 @@ inline Vec3 to_vec(const Location& loc) {
   return {b.cos * std::cos(lon), b.cos * std::sin(lon), b.sin};
 }
 
-/// Initial bearing in degrees [0, 360) between reduced latitudes, `dlon` the
-/// longitude difference in radians (-pi, pi]. bearing_deg() is this.
-double bearing(Reduced from, Reduced to, double dlon);
+/// Initial bearing in degrees [0, 360) between reduced latitudes, given the
+/// sine and cosine of the longitude difference (to - from). bearing_deg() is this.
+double bearing(Reduced from, Reduced to, double sin_dlon, double cos_dlon);
 
 /// The reduced latitude of a vector made by to_vec().
 inline Reduced reduced(const Vec3& v) { return {std::sqrt(v.x * v.x + v.y * v.y), v.z}; }
