@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -140,7 +141,9 @@ std::string base_url(const Request& req, const HandlerOptions& opts) {
 }
 
 Handler::Handler(const spatial::SnapshotHolder& holder, HandlerOptions opts)
-    : holder_(holder), opts_(std::move(opts)), static_(opts_.static_dir) {}
+    : holder_(holder), opts_(std::move(opts)), static_(opts_.static_dir) {
+  if (opts_.sign_ahead && opts_.signing_key) signer_ = std::jthread([this](std::stop_token st) { sign_ahead(st); });
+}
 
 /// /tiles/style.json and /tiles/{z}/{x}/{y}.pbf from the MBTiles file.
 Response Handler::base_map(const Request& req, std::string_view path, const std::string& base) const {
@@ -480,22 +483,59 @@ Response Handler::reports_api(const Request& req, Route& route, const Target& t,
 }
 
 std::shared_ptr<const SignedSnapshot> Handler::signed_snapshot() const {
-  const SigningKey& key = require_key(opts_);
+  require_key(opts_);
   auto snap = require(holder_);
   auto doc = signed_.load(std::memory_order_acquire);
   if (doc && doc->revision == snap->revision()) return doc;
+  // The previous revision is still a genuine, signed register: send it while
+  // the signing thread (or, without one, another request) builds the new one.
+  // Only a server that has signed nothing yet holds the request.
+  if (doc && opts_.sign_ahead) return doc;
   std::unique_lock lock(signing_, std::try_to_lock);
   if (!lock.owns_lock()) {
-    // Another thread is building the new revision. The previous one is still
-    // a genuine, signed register: send it rather than hold this thread.
     if (doc) return doc;
     lock.lock();
   }
-  doc = signed_.load(std::memory_order_acquire);
-  if (doc && doc->revision == snap->revision()) return doc;
-  doc = sign_snapshot(*snap, key, opts_.snapshot_gzip_level);
+  return sign_locked(*snap);
+}
+
+std::shared_ptr<const SignedSnapshot> Handler::sign_locked(const spatial::Snapshot& snap) const {
+  auto doc = signed_.load(std::memory_order_acquire);
+  if (doc && doc->revision == snap.revision()) return doc;
+  doc = sign_snapshot(snap, require_key(opts_), opts_.snapshot_gzip_level);
   signed_.store(doc, std::memory_order_release);
   return doc;
+}
+
+void Handler::sign_ahead(std::stop_token stop) const {
+  std::mutex m;
+  std::condition_variable_any cv;
+  std::int64_t failed = -1;  // a revision that failed is reported once, not retried
+  while (!stop.stop_requested()) {
+    auto snap = holder_.current();
+    auto doc = signed_.load(std::memory_order_acquire);
+    if (snap && (!doc || doc->revision != snap->revision()) && snap->revision() != failed) {
+      try {
+        std::lock_guard lock(signing_);
+        const auto t0 = std::chrono::steady_clock::now();
+        if (sign_locked(*snap) != doc)
+          fmt::print(stderr, "rifugio: offline snapshot of revision {} signed in {:.1f} s\n", snap->revision(),
+                     std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      } catch (const std::exception& e) {
+        failed = snap->revision();
+        fmt::print(stderr, "rifugio: signing the offline snapshot of revision {} failed: {}\n", failed, e.what());
+      }
+      continue;
+    }
+    // The publishers (write API, watcher) do not know the handler: look 20 times a second.
+    std::unique_lock lock(m);
+    cv.wait_for(lock, stop, std::chrono::milliseconds(50), [] { return false; });
+  }
+}
+
+std::int64_t Handler::signed_revision() const {
+  auto doc = signed_.load(std::memory_order_acquire);
+  return doc ? doc->revision : -1;
 }
 
 Response Handler::offline_snapshot(const Request& req) const {

@@ -431,6 +431,8 @@ int cmd_serve(const Options& o) {
     std::cout << res.body << (res.body.ends_with('\n') ? "" : "\n");
     return res.status < 400 ? 0 : 1;
   }
+  // Each published revision's offline snapshot is signed on the handler's own thread.
+  opts.handler.sign_ahead = true;
   // The write API has its own connection (SQLite: one per writer) and
   // publishes a snapshot right after each of its commits; the watcher below
   // picks up everyone else's. publishing keeps the two from swapping in an

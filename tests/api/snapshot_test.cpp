@@ -290,5 +290,45 @@ TEST_F(SnapshotTest, ConcurrentReadersAndNewRevisions) {
   EXPECT_EQ(run().header("ETag").value_or(""), "\"129\"");
 }
 
+// With sign_ahead the handler signs each published revision on its own
+// thread: the document of a new revision is ready without any request, and a
+// request in the meantime gets the previous revision's instead of waiting.
+TEST_F(SnapshotTest, SignAheadSignsEachRevisionWithoutARequest) {
+  Handler ahead(holder, {.signing_key = key, .sign_ahead = true});
+  auto wait_for = [&](std::int64_t rev) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (ahead.signed_revision() != rev && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return ahead.signed_revision();
+  };
+  ASSERT_EQ(wait_for(42), 42);
+  auto shelters = test::sample_shelters();
+  shelters[0].status = Status::full;
+  holder.replace(spatial::Snapshot::build(43, shelters));
+  ASSERT_EQ(wait_for(43), 43) << "revision 43 was not signed in the background";
+  Request r = get("/v1/snapshot");
+  Response res = ahead.handle(r);
+  ASSERT_EQ(res.status, 200);
+  EXPECT_EQ(res.header("ETag").value_or(""), "\"43\"");
+  EXPECT_TRUE(verifies(res, res.body));
+  EXPECT_EQ(json::parse(res.body)["revision"], 43);
+
+  // Without sign_ahead nothing is signed until a request asks.
+  EXPECT_EQ(handler.signed_revision(), -1);
+  EXPECT_EQ(run().header("ETag").value_or(""), "\"43\"");
+  EXPECT_EQ(handler.signed_revision(), 43);
+}
+
+// The signing thread stops with its handler, also while there is work left.
+TEST_F(SnapshotTest, SignAheadStopsWithTheHandler) {
+  for (int i = 0; i < 20; ++i) {
+    Handler ahead(holder, {.signing_key = key, .sign_ahead = true});
+    holder.replace(spatial::Snapshot::build(50 + i, test::sample_shelters()));
+  }
+  Handler no_key(holder, {.sign_ahead = true});
+  EXPECT_EQ(no_key.signed_revision(), -1) << "nothing to sign without a key";
+  EXPECT_EQ(no_key.handle(get("/v1/snapshot")).status, 404);
+}
+
 }  // namespace
 }  // namespace rifugio::api
