@@ -3,12 +3,20 @@
 -- (fixed seed per thread) from the list in $RIFUGIO_POINTS ("lon lat" lines,
 -- written by bench_points with a fixed seed, near the generated clusters).
 -- With $STATIC_PATH set: GET that path every time (the nginx reference).
+-- With $RIFUGIO_PATHS set: GET a path picked at random from that file (one
+-- request path a line, e.g. /v1/route?... for bench/pgrouting.sh).
 -- Prints one machine-readable line at the end:
 --   RESULT rps=... p50_ms=... p99_ms=... requests=... errors=... non2xx=...
 
 local static_path = os.getenv("STATIC_PATH")
+local paths_file = os.getenv("RIFUGIO_PATHS")
 local targets = {}
-if not static_path then
+if paths_file then
+  for line in io.lines(paths_file) do
+    if line:match("^/") then targets[#targets + 1] = line end
+  end
+  assert(#targets > 0, "no request paths in " .. paths_file)
+elseif not static_path then
   local file = os.getenv("RIFUGIO_POINTS") or "points.txt"
   for line in io.lines(file) do
     local lon, lat = line:match("^(%S+)%s+(%S+)$")

@@ -20,3 +20,6 @@ bench/postgis.sh
 echo
 echo "### live updates: status change -> 5,000 GET /v1/events streams (bench/events.sh)"
 bench/events.sh
+echo
+echo "### walking routes: pgRouting vs in process and HTTP /v1/route (bench/pgrouting.sh)"
+bench/pgrouting.sh

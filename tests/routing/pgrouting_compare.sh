@@ -47,22 +47,8 @@ PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h "$TMP" -p "$PORT" -U postgres)
 "${PSQL[@]}" -d rt -c "CREATE EXTENSION postgis; CREATE EXTENSION pgrouting"
 
 osmium cat -O "$EXTRACT" -o "$TMP/x.osm" 2>/dev/null
-# Debian's mapconfig_for_pedestrian.xml does not parse (text after the root
-# element), and leaves out trunk roads. This one has the highway classes our
-# builder walks (src/routing/walk_tags.hpp); osm2pgrouting cannot read
-# access/foot tags, so those remain a difference.
-cat >"$TMP/foot.xml" <<'XML'
-<?xml version="1.0" encoding="UTF-8"?>
-<configuration>
-  <tag_name name="highway" id="1">
-XML
-id=100
-for v in footway path pedestrian steps living_street residential service unclassified road track cycleway bridleway \
-         corridor platform elevator primary primary_link secondary secondary_link tertiary tertiary_link trunk trunk_link; do
-  echo "    <tag_value name=\"$v\" id=\"$id\" />" >>"$TMP/foot.xml"
-  id=$((id + 1))
-done
-printf '  </tag_name>\n</configuration>\n' >>"$TMP/foot.xml"
+# The highway classes our builder walks (Debian's pedestrian mapconfig does not parse).
+cp "$(dirname "$0")/osm2pgrouting_foot.xml" "$TMP/foot.xml"
 "$RIFUGIO" graph build -q "$EXTRACT" -o "$TMP/x.graph" | sed 's/^/ours: /'
 
 # compare OSM_FILE LABEL ENFORCE: load OSM_FILE into pgRouting, route the pairs both ways.
