@@ -113,9 +113,10 @@ class Handler {
   Response reports_api(const Request& req, Route& route, const Target& t, std::string_view rest) const;
   Response base_map(const Request& req, std::string_view path, const std::string& base) const;
   Response event_stream(const Request& req, const Target& t) const;
-  /// The signed document of the current snapshot: built on the first request
-  /// of a revision (by one thread; others keep sending the previous revision
-  /// meanwhile, or wait when there is none), then shared by every thread.
+  /// The signed document of the current snapshot: built by the sign_ahead
+  /// thread, or else on the first request of a revision (by one thread);
+  /// meanwhile requests get the previous revision's, or wait when there is
+  /// none. Shared by every thread.
   std::shared_ptr<const SignedSnapshot> signed_snapshot() const;
   /// Builds the signed document of `snap` unless the current one is of its
   /// revision; call with signing_ held.
