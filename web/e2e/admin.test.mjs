@@ -8,7 +8,8 @@
 // Screenshots of every screen at 412 and 1280 px go to build/web-e2e/admin-*.png.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium } from 'playwright-core';
@@ -23,6 +24,7 @@ const EDITOR = 'ola';
 const PASSWORD = 'correct horse battery staple';
 const TOWN = 'E2E-Fjellby';
 const why = missing();
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** The small file the test imports: four shelters near Bergen, record 3 with a latitude typed as 604.3 instead of 60.43. */
 const ROWS = [
@@ -50,12 +52,26 @@ describe('admin page in chromium', { skip: why ? `skipped: ${why}` : false }, ()
   /** Which of the endpoints built alongside this page the server has (probed in before()). */
   const has = {};
 
-  /** The screen at 412 and 1280 px wide; leaves the page at 1280. */
+  /**
+   * The screen at 412 and 1280 px wide, and axe-core's WCAG 2.1 A/AA rules
+   * at each width (labels, names, contrast, ARIA use); leaves the page at 1280.
+   */
   async function shots(name, p = page) {
     for (const width of [412, 1280]) {
       await p.setViewportSize({ width, height: 900 });
       await p.waitForTimeout(150);
       await p.screenshot({ path: join(SHOTS, `admin-${name}-${width}.png`), fullPage: true });
+      // Evaluated through the devtools protocol: the page's CSP (rightly) refuses inline scripts.
+      if (!(await p.evaluate(() => 'axe' in window))) await p.evaluate(AXE);
+      const found = await p.evaluate(async () => {
+        const r = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
+        return {
+          passed: r.passes.length,
+          violations: r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`),
+        };
+      });
+      assert.ok(found.passed > 10, `axe checked ${found.passed} rules only`);
+      assert.deepEqual(found.violations, [], `accessibility of ${name} at ${width} px`);
     }
   }
 
