@@ -77,10 +77,10 @@ function item(r: QueueReport, list: HTMLElement, summary: HTMLElement): HTMLElem
   const reason = textField({ label: 'Reason (optional)', name: `reason-${r.id}` });
   const result = h('p', { class: 'result', role: 'status' });
   const sets = CONFIRM_SETS[r.kind];
-  const confirm = h('button', { type: 'button', class: 'button primary' }, `Confirm: set ${sets ? STATUS_LABEL[sets]!.toLowerCase() : 'status'}`);
-  const dismiss = h('button', { type: 'button', class: 'button' }, 'Dismiss');
-  confirm.setAttribute('aria-label', `Confirm “${KIND[r.kind]}” at ${r.shelter_name || `shelter ${r.shelter}`}: set it ${sets ?? ''}`);
-  dismiss.setAttribute('aria-label', `Dismiss “${KIND[r.kind]}” at ${r.shelter_name || `shelter ${r.shelter}`}`);
+  // The visible words start the accessible name; the rest says which report, for lists read out of context.
+  const which = ` (“${KIND[r.kind] ?? r.kind}” at ${r.shelter_name || `shelter ${r.shelter}`})`;
+  const confirm = h('button', { type: 'button', class: 'button primary' }, `Confirm: set ${sets ? STATUS_LABEL[sets]!.toLowerCase() : 'status'}`, h('span', { class: 'visually-hidden' }, which));
+  const dismiss = h('button', { type: 'button', class: 'button' }, 'Dismiss', h('span', { class: 'visually-hidden' }, which));
   const act = (verb: 'confirm' | 'dismiss', button: HTMLButtonElement) =>
     busy(button, async () => {
       result.textContent = '';
