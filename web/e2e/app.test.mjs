@@ -522,6 +522,73 @@ describe('citizen app in chromium', { skip: why ? `skipped: ${why}` : false }, (
     await ctx.close();
   });
 
+  it('reporting a shelter locked: a confirmation, the count on its page and in the list, then the limit', T, async () => {
+    const ctx = await newContext();
+    const p = await ctx.newPage();
+    const posts = [];
+    p.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().includes('/reports')) posts.push(r.postData());
+    });
+    await p.goto(server.base + '/');
+    await p.locator('#find').click();
+    await listTitles(p);
+    await p.locator('#list li.first a').click();
+    await p.waitForURL(/#\/shelter\/\d+$/);
+    const id = Number(p.url().split('/').pop());
+    await p.getByText('Report a problem', { exact: true }).click();
+    // A note that would be markup if it were ever inserted as HTML.
+    await p.locator('#report-note').fill('<b id="injected">gate</b> chained');
+    await p.getByRole('button', { name: 'Locked', exact: true }).click();
+    await p.locator('.report-result', { hasText: 'Thank you: your report was sent.' }).waitFor();
+    assert.match(await p.locator('.report-summary li').first().textContent(), /^1 person reported it locked · (now|\d+ seconds? ago)$/);
+    assert.equal(await p.locator('#injected').count(), 0);
+    assert.deepEqual(JSON.parse(posts[0]), { kind: 'locked', note: '<b id="injected">gate</b> chained' });
+    const summary = await p.evaluate(async (id) => (await fetch(`/v1/shelters/${id}/reports`)).json(), id);
+    assert.equal(summary.summary.locked.count, 1);
+    await p.screenshot({ path: join(SHOTS, 'report-sent.png'), fullPage: true });
+    // The same phone again on the same shelter: refused, and it says so.
+    await p.getByRole('button', { name: 'Full', exact: true }).click();
+    await p.locator('.report-result.warn', { hasText: /^Not sent: .*Try again in (10|9) minutes\.$/ }).waitFor();
+    assert.equal(await p.evaluate(() => document.body.dataset.report), 'rate_limited');
+    await p.screenshot({ path: join(SHOTS, 'report-limited.png'), fullPage: true });
+    // Back on the list, and for anyone asking /v1/nearest afterwards.
+    await p.locator('a.back').click();
+    await p.locator('#list li.first .reports', { hasText: '1 person reported it locked' }).waitFor();
+    const fresh = await p.evaluate(async () => (await fetch('/v1/nearest?lat=59.9139&lon=10.7522&k=5')).json());
+    assert.equal(fresh.results.find((r) => r.id === id)?.reports?.locked?.count, 1);
+    await p.screenshot({ path: join(SHOTS, 'report-in-list.png'), fullPage: true });
+    await ctx.close();
+  });
+
+  it('the report control at 320 px in Hebrew, and offline it is not sent', T, async () => {
+    const ctx = await newContext({ viewport: { width: 320, height: 640 }, locale: 'he' });
+    const p = await ctx.newPage();
+    let posted = 0;
+    p.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().includes('/reports')) posted++;
+    });
+    await p.goto(server.base + '/');
+    await p.waitForFunction(() => document.documentElement.dir === 'rtl');
+    await p.locator('#find').click();
+    await listTitles(p);
+    await p.locator('#list li.hit a').nth(1).click();
+    await p.waitForURL(/#\/shelter\/\d+$/);
+    await p.locator('details.report > summary').click();
+    await ctx.setOffline(true);
+    await p.locator('.report-kind.damaged').click();
+    await p.locator('.report-result.warn').waitFor();
+    assert.equal(await p.evaluate(() => document.body.dataset.report), 'offline');
+    assert.equal(posted, 0);
+    const sizes = await p.locator('.report-kind').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height));
+    assert.ok(sizes.every((hgt) => hgt >= 48), `report buttons ${sizes.join(', ')} px high`);
+    const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `the shelter page scrolls sideways by ${overflow}px at 320px`);
+    await p.locator('.reports-section').scrollIntoViewIfNeeded();
+    await p.screenshot({ path: join(SHOTS, 'report-narrow-he-offline.png'), fullPage: true });
+    await ctx.setOffline(false);
+    await ctx.close();
+  });
+
   it('made no request outside its own origin', T, () => {
     assert.deepEqual(foreign, []);
   });

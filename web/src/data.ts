@@ -4,7 +4,7 @@
 
 import type { FeatureCollection, Point } from 'geojson';
 import { LiveOverlay, type Live, type LiveStatus, type RevisionInfo, type StoredOverlay } from './live';
-import { matchesFilters, type Filters, type Hit, type Kind, type Status, type StepFree } from './model';
+import { matchesFilters, type Filters, type Hit, type Kind, type ReportSummary, type Status, type StepFree } from './model';
 import type { SearchHit } from './nearest';
 import { getItem, setItem } from './store';
 import type { LoadResult, Request, Response } from './worker-protocol';
@@ -96,6 +96,7 @@ interface ServerHit {
   step_free: StepFree;
   kind: Kind;
   occupancy: number | null;
+  reports?: ReportSummary;
 }
 
 /** The /v1/nearest query string for an origin and the filters. */
@@ -129,6 +130,7 @@ export function fromServer(results: ServerHit[]): Hit[] {
       walk_s: r.walk_s,
       ...(r.route?.coordinates?.length ? { route: r.route.coordinates } : {}),
       ...(r.straight_distance_m !== undefined ? { straight_m: r.straight_distance_m } : {}),
+      ...(r.reports && Object.keys(r.reports).length ? { reports: r.reports } : {}),
     }));
 }
 

@@ -13,6 +13,7 @@ import { freePlaces, type Filters, type Hit } from './model';
 import { tilesAround } from './tiles';
 import { $, h } from './ui/dom';
 import { renderGuide } from './ui/guide';
+import { reportSection, reportsLine } from './ui/report';
 
 const K = 5;
 const LANG_KEY = 'rifugio.lang';
@@ -220,6 +221,7 @@ function renderResults(): void {
             ),
             h('span', { class: 'facts' }, facts(s).join(' · ')),
             liveAge(s),
+            reportsLine(s),
           ),
         ),
       ),
@@ -443,6 +445,7 @@ function renderShelter(id: number): void {
     ),
     go,
     direction,
+    reportSection(s, () => renderResults()),
   );
   updateShelterStatus(s);
   // The map lives on the first screen; move it here while the page is open.

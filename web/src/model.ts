@@ -22,6 +22,11 @@ export interface Shelter {
   occupancy: number | null;
 }
 
+/** What citizens report about a shelter (POST /v1/shelters/{id}/reports). */
+export type ReportKind = 'locked' | 'full' | 'damaged' | 'open';
+/** Per kind: distinct people, their newest report (ISO time) and its age when answered. */
+export type ReportSummary = Partial<Record<ReportKind, { count: number; newest: string; age_s: number }>>;
+
 /** One answer row: a shelter with its distance from the origin. */
 export interface Hit extends Shelter {
   distance_m: number;
@@ -31,6 +36,8 @@ export interface Hit extends Shelter {
   route?: [number, number][];
   /** Straight-line distance, when distance_m is a walked distance. */
   straight_m?: number;
+  /** Crowd reports that count now (server answers only). */
+  reports?: ReportSummary;
 }
 
 /** The three filters of the first screen; false means "don't care". */
