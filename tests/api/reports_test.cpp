@@ -364,6 +364,35 @@ TEST_F(ReportsApi, HostileNotesAreStoredVerbatimAndNeverLogged) {
   EXPECT_EQ(check.reports({.limit = 0}).size(), std::size(notes));
 }
 
+TEST_F(ReportsApi, TheQueueTakesTheSessionCookieWithItsCsrfToken) {
+  const auto a = accepted(report(1, "10.0.0.1", "full"));
+  {
+    SqliteStore s(dir.file("r.db"));
+    set_password(s, "ola", "ola password 1");
+  }
+  Response in = handler->handle({.method = "POST", .target = "/v1/session",
+                                 .body = json{{"user", "ola"}, {"password", "ola password 1"}}.dump()});
+  ASSERT_EQ(in.status, 200) << in.body;
+  const std::string set(in.header("Set-Cookie").value_or(""));
+  const std::string cookie = set.substr(0, set.find(';'));
+  const std::string csrf = test::body_json(in)["csrf"];
+  auto with_cookie = [&](std::string method, std::string target, std::string token) {
+    Request r{.method = std::move(method), .target = std::move(target), .headers = {{"Cookie", cookie}}};
+    if (!token.empty()) r.headers.emplace_back("X-CSRF-Token", std::move(token));
+    return handler->handle(r);
+  };
+  Response q = with_cookie("GET", "/v1/reports", "");
+  ASSERT_EQ(q.status, 200) << q.body;
+  EXPECT_EQ(test::body_json(q)["reports"][0]["id"], a);
+  const std::string confirm = "/v1/reports/" + std::to_string(a) + "/confirm";
+  problem(with_cookie("POST", confirm, ""), 403, "forbidden");
+  problem(with_cookie("POST", confirm, "wrong"), 403, "forbidden");
+  EXPECT_EQ(SqliteStore(dir.file("r.db")).report(a)->state, ReportState::open);
+  Response ok = with_cookie("POST", confirm, csrf);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(test::body_json(ok)["shelter"]["status"], "full");
+}
+
 TEST_F(ReportsApi, PreflightAndAServerWithoutReports) {
   Response r = handler->handle({.method = "OPTIONS", .target = "/v1/shelters/1/reports"});
   EXPECT_EQ(r.status, 204);
