@@ -404,3 +404,36 @@ TEST(SnapshotDiff, StatusEventsForLiveFieldsOnly) {
 
 }  // namespace
 }  // namespace rifugio::api
+
+namespace rifugio::api {
+namespace {
+
+TEST(EventsHandler, StreamHeadWithoutSockets) {
+  spatial::SnapshotHolder holder;
+  holder.replace(test::sample_snapshot());
+  EXPECT_EQ(Handler(holder).handle(test::get("/v1/events")).status, 404) << "no hub: not enabled";
+  Handler handler(holder, {.events = std::make_shared<EventHub>()});
+  Response r = handler.handle(test::get("/v1/events?since=3"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.event_stream, test::kRevision);
+  EXPECT_EQ(r.header("Content-Type").value_or(""), "text/event-stream");
+  EXPECT_FALSE(r.header("Content-Encoding")) << "a stream is never gzipped";
+  EXPECT_EQ(r.body, "retry: 3000\n\n" + revision_event(test::kRevision, -1, false));
+  Request head = test::get("/v1/events");
+  head.method = "HEAD";
+  EXPECT_FALSE(handler.handle(head).event_stream) << "HEAD answers the head only";
+  Request post = test::get("/v1/events");
+  post.method = "POST";
+  EXPECT_EQ(handler.handle(post).status, 405);
+  // Full: 429 with Retry-After.
+  auto hub = std::make_shared<EventHub>(EventHub::Options{.max_clients = 1});
+  Handler full(holder, {.events = hub});
+  hub->add_clients(1);
+  Response busy = full.handle(test::get("/v1/events"));
+  EXPECT_EQ(busy.status, 429);
+  EXPECT_EQ(busy.header("Retry-After").value_or(""), "30");
+  EXPECT_FALSE(busy.event_stream);
+}
+
+}  // namespace
+}  // namespace rifugio::api

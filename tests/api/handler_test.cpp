@@ -48,7 +48,8 @@ class HandlerTest : public ::testing::Test {
   }
 
   spatial::SnapshotHolder holder;
-  Handler handler{holder, {.signing_key = std::make_shared<const SigningKey>(SigningKey::generate())}};
+  Handler handler{holder, {.signing_key = std::make_shared<const SigningKey>(SigningKey::generate()),
+                           .events = std::make_shared<EventHub>()}};
 };
 
 // --- health -----------------------------------------------------------------
@@ -286,7 +287,7 @@ TEST_F(HandlerTest, OpenApiDescribesEveryEndpoint) {
   EXPECT_EQ(doc["openapi"].get<std::string>().substr(0, 2), "3.");
   EXPECT_EQ(doc["servers"][0]["url"], "http://shelters.test:8080/ogc");
   // OGC paths are relative to the landing page; the rest carry their own server.
-  for (auto path : {"/v1/nearest", "/v1/route", "/v1/snapshot", "/v1/snapshot/key", "/healthz", "/readyz", "/metrics", "/", "/conformance", "/api", "/collections",
+  for (auto path : {"/v1/nearest", "/v1/route", "/v1/snapshot", "/v1/snapshot/key", "/v1/events", "/healthz", "/readyz", "/metrics", "/", "/conformance", "/api", "/collections",
                     "/collections/shelters", "/collections/shelters/items", "/collections/shelters/items/{featureId}"}) {
     ASSERT_TRUE(doc["paths"].contains(path)) << path;
     const json& item = doc["paths"][path];
@@ -300,7 +301,7 @@ TEST_F(HandlerTest, OpenApiDescribesEveryEndpoint) {
     if (target == "/v1/route") target += "?from=59.9,10.7&to=1";
     EXPECT_EQ(run(target).status, 200) << target;
   }
-  EXPECT_EQ(doc["paths"].size(), 14u) << "a new endpoint needs its place in the OpenAPI document";
+  EXPECT_EQ(doc["paths"].size(), 15u) << "a new endpoint needs its place in the OpenAPI document";
   // Every $ref points at something that exists.
   std::string text = doc.dump();
   std::regex ref("\"\\$ref\":\"#/components/(\\w+)/(\\w+)\"");
