@@ -9,6 +9,9 @@ bin=build/release
 echo "### in-process k=5 nearest vs brute force (bench_nearest)"
 "$bin/bench/bench_nearest" --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 echo
+echo "### /v1/nearest answer writer with crowd-report summaries vs without (bench_nearest_json)"
+"$bin/bench/bench_nearest_json" --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
+
 echo "### import vs ogr2ogr (bench/import.sh)"
 bench/import.sh
 echo
