@@ -162,6 +162,8 @@ TEST_F(Imports, BadRequestsSayWhatIsWrong) {
   param("?mapping=../mappings/up", 400, "invalid_parameter");
   param("?mapping=%2Fetc%2Fpasswd", 400, "invalid_parameter");
   param("?mapping=.hidden", 400, "invalid_parameter");
+  param("?mapping=up%27%29%3B%20DROP%20TABLE%20shelters%3B--", 400, "invalid_parameter");
+  param("?mapping=up%00", 400, "invalid_parameter");
   param("?mapping=nothere", 400, "invalid_parameter");
   param("?mapping=two", 400, "invalid_parameter");  // two files
   param("?mapping=up&dry_run=maybe", 400, "invalid_parameter");

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -295,6 +296,70 @@ grep -c "e2e-note-7f3a" "$dir/serve.log" | sed 's/^/note_in_log=/'
   EXPECT_NE(out.find("report=202 again=429"), std::string::npos) << out;
   EXPECT_NE(out.find(R"("reports":{"locked":{"age_s":)"), std::string::npos) << out;
   EXPECT_NE(out.find("note_in_log=0"), std::string::npos) << out;
+}
+
+TEST_F(Cli, ServeNeverLogsPasswordsTokensOrSessionIds) {
+  if (std::system("command -v curl >/dev/null 2>&1") != 0) GTEST_SKIP() << "curl not installed";
+  ASSERT_EQ(run(import_args()).code, 0);
+  std::filesystem::create_directories(dir_.path() / "mappings");
+  write("mappings/t.json", R"({"source":"t","country":"NO","files":[{"path":"s.csv"}],
+    "fields":{"key":"id","address":"addr","capacity":"places"},"location":{"lon":"lon","lat":"lat"}})");
+  // Every way a secret reaches the server: a password at sign-in (right,
+  // wrong, in the user name field), the session cookie and CSRF token, API
+  // tokens (valid, wrong secret), an import upload, sign-out, throttling.
+  std::string script = write("secrets.sh", R"sh(set -u
+bin="$1"; dir="$2"; pw='correct horse battery staple'
+r() { "$bin" --db "$dir/r.db" "$@"; }
+printf '%s\n' "$pw" | r user add ed --role editor --country NO --password-stdin >/dev/null || echo "user add failed"
+token=$(r token create ed 2>/dev/null)
+echo "$token" >"$dir/token.txt"
+"$bin" --db "$dir/r.db" serve --port 0 --mappings "$dir/mappings" 2>"$dir/serve.log" & pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid' EXIT
+for i in $(seq 100); do grep -q serving "$dir/serve.log" && break; sleep 0.1; done
+port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$dir/serve.log")
+url="http://127.0.0.1:$port"
+j='Content-Type: application/json'
+curl -s -D "$dir/h.txt" -o "$dir/session.json" -H "$j" -d "{\"user\":\"ed\",\"password\":\"$pw\"}" "$url/v1/session"
+cookie=$(sed -n 's/^[Ss]et-[Cc]ookie: \(rifugio_session=[^;]*\);.*/\1/p' "$dir/h.txt")
+csrf=$(sed -n 's/.*"csrf":"\([^"]*\)".*/\1/p' "$dir/session.json")
+echo "$cookie" >"$dir/cookie.txt"; echo "$csrf" >"$dir/csrf.txt"
+code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+echo "status_with_csrf=$(code -X POST -H "Cookie: $cookie" -H "X-CSRF-Token: $csrf" -H "$j" -d '{"status":"full","reason":"x"}' "$url/v1/shelters/1/status")"
+echo "status_without_csrf=$(code -X POST -H "Cookie: $cookie" -H "$j" -d '{"status":"open","reason":"x"}' "$url/v1/shelters/1/status")"
+echo "import=$(code -X POST -H "Cookie: $cookie" -H "X-CSRF-Token: $csrf" --data-binary @"$dir/s.csv" "$url/v1/imports?mapping=t&dry_run=true")"
+echo "bearer=$(code -H "Authorization: Bearer $token" "$url/v1/shelters?q=storgata")"
+echo "wrong_secret=$(code -H "Authorization: Bearer ${token%?}x" "$url/v1/shelters")"
+echo "signout=$(code -X DELETE -H "Cookie: $cookie" -H "X-CSRF-Token: $csrf" "$url/v1/session")"
+echo "after_signout=$(code -H "Cookie: $cookie" "$url/v1/session")"
+for i in 1 2 3 4 5 6; do code -H "$j" -d "{\"user\":\"$pw\",\"password\":\"$pw x\"}" "$url/v1/session" >/dev/null; done
+echo "throttled=$(code -H "$j" -d "{\"user\":\"ed\",\"password\":\"wrong $i\"}" "$url/v1/session")"
+kill $pid; wait $pid; trap - EXIT
+)sh");
+  FILE* p = popen(("timeout 60 bash '" + script + "' '" + test::binary_dir() + "/src/cli/rifugio' '" +
+                   dir_.path().string() + "' 2>&1").c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf;
+  while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+  pclose(p);
+  for (auto expected : {"status_with_csrf=200", "status_without_csrf=403", "import=200", "bearer=200",
+                        "wrong_secret=401", "signout=204", "after_signout=401", "throttled=429"})
+    EXPECT_NE(out.find(expected), std::string::npos) << expected << "\n" << out;
+  auto read = [&](const std::string& name) {
+    std::ifstream in(dir_.file(name));
+    std::string v;
+    std::getline(in, v);
+    return v;
+  };
+  const std::string token = read("token.txt"), cookie = read("cookie.txt"), csrf = read("csrf.txt");
+  ASSERT_TRUE(token.starts_with("rf_")) << out;
+  ASSERT_TRUE(cookie.starts_with("rifugio_session=")) << out;
+  ASSERT_GT(csrf.size(), 20u) << out;
+  std::ifstream in(dir_.file("serve.log"));
+  const std::string log((std::istreambuf_iterator<char>(in)), {});
+  ASSERT_NE(log.find("serving"), std::string::npos) << log;
+  for (const std::string& secret : {std::string("correct horse battery staple"), token.substr(20),
+                                    cookie.substr(std::string("rifugio_session=").size()), csrf})
+    EXPECT_EQ(log.find(secret), std::string::npos) << "a secret is in the server's log:\n" << log;
 }
 
 }  // namespace
