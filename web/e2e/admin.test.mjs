@@ -184,6 +184,10 @@ describe('admin page in chromium', { skip: why ? `skipped: ${why}` : false }, ()
     await page.goBack();
     await page.locator('#list-summary', { hasText: /showing 1–50\.$/ }).waitFor();
     await noOverflow(page, 320);
+    // Dark mode keeps its contrast too (axe checks it in shots()).
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shots('shelters-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   let reportShelter = null;
@@ -351,7 +355,10 @@ describe('admin page in chromium', { skip: why ? `skipped: ${why}` : false }, ()
       body: JSON.stringify({ kind: 'open', note: 'the door is open again, people going in' }),
     });
     assert.equal(sent.status, 202, await sent.text());
-    await page.getByRole('link', { name: 'Reports' }).click();
+    // The shelter's page points to it, and the queue shows it.
+    await page.goto(server.base + `/admin/shelters/${reportShelter.id}`);
+    await page.getByRole('link', { name: '1 open crowd report (open)' }).click();
+    await page.waitForURL(new RegExp(`/admin/reports\\?shelter=${reportShelter.id}$`));
     const item = page.locator('li.report-item', { hasText: 'Fjellby hall' });
     await item.waitFor();
     assert.match(await item.textContent(), /the door is open again/);

@@ -21,7 +21,7 @@ interface QueueReport {
   similar: number;
 }
 
-const KIND: Record<string, string> = { locked: 'Locked', full: 'Full', damaged: 'Damaged', open: 'Open' };
+const KIND: Record<string, string> = { locked: 'Reported locked', full: 'Reported full', damaged: 'Reported damaged', open: 'Reported open' };
 /** What confirming does to the shelter (docs/http.md, POST /v1/reports/{id}/confirm). */
 const CONFIRM_SETS: Record<string, string> = { locked: 'closed', damaged: 'closed', full: 'full', open: 'open' };
 
@@ -37,14 +37,22 @@ export function renderReports(ctx: Ctx): void {
   const filter = h('form', { class: 'filters compact' }, state.wrap, h('div', { class: 'field submit' }, h('button', { type: 'submit', class: 'button' }, 'Show')));
   filter.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    ctx.go('/admin/reports' + query({ state: state.input.value === 'open' ? '' : state.input.value }));
+    ctx.go('/admin/reports' + query({ state: state.input.value === 'open' ? '' : state.input.value, shelter: params.get('shelter') }));
   });
   const summary = h('p', { class: 'summary', id: 'reports-summary', tabindex: '-1' }, 'Loading reports…');
   const list = h('ol', { class: 'reports', 'aria-labelledby': 'reports-summary' });
-  ctx.root.replaceChildren(h('h1', { tabindex: '-1' }, 'Crowd reports'), h('p', { class: 'hint' }, 'What people at the shelters reported. Confirming sets the shelter’s status; reports expire on their own.'), filter, summary, list);
+  const shelter = params.get('shelter');
+  ctx.root.replaceChildren(
+    h('h1', { tabindex: '-1' }, 'Crowd reports'),
+    h('p', { class: 'hint' }, 'What people at the shelters reported. Confirming sets the shelter’s status; reports expire on their own.'),
+    shelter ? h('p', {}, `Of shelter ${shelter} only. `, h('a', { href: '/admin/reports' }, 'All shelters')) : '',
+    filter,
+    summary,
+    list,
+  );
 
   const wanted = state.input.value;
-  void request<{ reports: QueueReport[] }>('GET', '/v1/reports' + query({ state: wanted, limit: 100 }))
+  void request<{ reports: QueueReport[] }>('GET', '/v1/reports' + query({ state: wanted, shelter, limit: 100 }))
     .then(({ body }) => {
       if (!ctx.current()) return;
       const n = body.reports.length;

@@ -326,10 +326,21 @@ function showShelter(ctx: Ctx, s: Shelter, etag: string, back: HTMLElement, head
   });
   const editResult = h('p', { class: 'result edit-result', role: 'status', tabindex: '-1' });
 
+  // Open crowd reports of this shelter, if any: a line linking to them in the queue.
+  const reports = h('p', { class: 'reports-line', hidden: true });
+  void request<{ reports: { kind: string }[] }>('GET', `/v1/reports?state=open&shelter=${s.id}`)
+    .then(({ body }) => {
+      if (!ctx.current() || body.reports.length === 0) return;
+      const kinds = [...new Set(body.reports.map((r) => r.kind))].join(', ');
+      reports.replaceChildren(h('a', { href: `/admin/reports?shelter=${s.id}` }, `${body.reports.length} open crowd ${body.reports.length === 1 ? 'report' : 'reports'} (${kinds})`));
+      reports.hidden = false;
+    })
+    .catch(() => undefined); // the queue is extra here; its own screen says what went wrong
   ctx.root.replaceChildren(
     back,
     heading,
     facts,
+    reports,
     s.manual_fields.length ? h('p', { class: 'hint' }, `Set by hand (kept on re-import): ${s.manual_fields.join(', ')}.`) : '',
     sForm,
     // A warden sets status and occupancy only.
