@@ -237,6 +237,27 @@ TEST_F(Cli, UsersAndTokens) {
   EXPECT_EQ(revoked.out.find(token.substr(20)), std::string::npos);
   EXPECT_EQ(run("token revoke '" + token + "'").code, 0) << "the whole token names it too";
   EXPECT_EQ(run("token revoke 0000000000000000").code, 3);
+
+  // Passwords come from standard input only, and are checked before anything is stored.
+  auto with_stdin = [&](const std::string& input, const std::string& args) {
+    const std::string cmd = "printf '" + input + "' | " + test::binary_dir() + "/src/cli/rifugio --db '" +
+                            dir_.file("r.db") + "' " + args + " >/dev/null 2>&1";
+    return WEXITSTATUS(std::system(cmd.c_str()));
+  };
+  EXPECT_EQ(with_stdin("a long password\n", "user add pw --role admin --password-stdin"), 0);
+  EXPECT_EQ(with_stdin("short\n", "user add pw2 --role admin --password-stdin"), 1);
+  EXPECT_EQ(run("token create pw2").code, 3) << "a refused password adds no account";
+  EXPECT_EQ(with_stdin("another long one\n", "user passwd pw"), 0);
+  EXPECT_EQ(with_stdin("", "user passwd pw"), 1) << "nothing on standard input";
+  EXPECT_EQ(with_stdin("another long one\n", "user passwd nobody"), 3);
+  // Editors' areas: a Polygon or MultiPolygon in WGS84, nothing else.
+  write("area.geojson", R"({"type":"Polygon","coordinates":[[[10.7,59.9],[10.8,59.9],[10.8,60],[10.7,59.9]]]})");
+  write("point.geojson", R"({"type":"Point","coordinates":[10.7,59.9]})");
+  EXPECT_EQ(run("user add area --role editor --region-file '" + dir_.file("area.geojson") + "'").code, 0);
+  auto point = run("user add point --role editor --region-file '" + dir_.file("point.geojson") + "'");
+  EXPECT_EQ(point.code, 1);
+  EXPECT_NE(point.out.find("Polygon or MultiPolygon"), std::string::npos) << point.out;
+  EXPECT_EQ(run("user add x --role admin --region-file '" + dir_.file("area.geojson") + "'").code, 2);
 }
 
 TEST_F(Cli, ServeTakesAuthenticatedWritesAndPublishesThemAtOnce) {
