@@ -13,6 +13,8 @@
 #include "api/gzip.hpp"
 #include "api/handler.hpp"
 #include "api/nearest_json.hpp"
+#include "api/reports.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 #include "../test_util.hpp"
 #include "api_fixture.hpp"
 
@@ -48,8 +50,11 @@ class HandlerTest : public ::testing::Test {
   }
 
   spatial::SnapshotHolder holder;
+  rifugio::test::TempDir dir;
   Handler handler{holder, {.signing_key = std::make_shared<const SigningKey>(SigningKey::generate()),
-                           .events = std::make_shared<EventHub>()}};
+                           .events = std::make_shared<EventHub>(),
+                           .reports = std::make_shared<Reports>(std::make_unique<SqliteStore>(dir.file("r.db")), holder,
+                                                                nullptr)}};
 };
 
 // --- health -----------------------------------------------------------------
@@ -287,7 +292,7 @@ TEST_F(HandlerTest, OpenApiDescribesEveryEndpoint) {
   EXPECT_EQ(doc["openapi"].get<std::string>().substr(0, 2), "3.");
   EXPECT_EQ(doc["servers"][0]["url"], "http://shelters.test:8080/ogc");
   // OGC paths are relative to the landing page; the rest carry their own server.
-  for (auto path : {"/v1/nearest", "/v1/route", "/v1/snapshot", "/v1/snapshot/key", "/v1/events", "/healthz", "/readyz", "/metrics", "/", "/conformance", "/api", "/collections",
+  for (auto path : {"/v1/nearest", "/v1/route", "/v1/snapshot", "/v1/snapshot/key", "/v1/events", "/v1/shelters/{id}/reports", "/healthz", "/readyz", "/metrics", "/", "/conformance", "/api", "/collections",
                     "/collections/shelters", "/collections/shelters/items", "/collections/shelters/items/{featureId}"}) {
     ASSERT_TRUE(doc["paths"].contains(path)) << path;
     const json& item = doc["paths"][path];
@@ -295,13 +300,13 @@ TEST_F(HandlerTest, OpenApiDescribesEveryEndpoint) {
     std::string server = item.contains("servers") ? item["servers"][0]["url"] : doc["servers"][0]["url"];
     // Every documented path answers (with the id filled in).
     std::string target = server.substr(std::string("http://shelters.test:8080").size()) +
-                         std::regex_replace(std::string(path), std::regex("\\{featureId\\}"), "1");
+                         std::regex_replace(std::string(path), std::regex("\\{(featureId|id)\\}"), "1");
     if (target.ends_with("/")) target.pop_back();
     if (target == "/v1/nearest") target += "?lat=59.9&lon=10.7";
     if (target == "/v1/route") target += "?from=59.9,10.7&to=1";
     EXPECT_EQ(run(target).status, 200) << target;
   }
-  EXPECT_EQ(doc["paths"].size(), 15u) << "a new endpoint needs its place in the OpenAPI document";
+  EXPECT_EQ(doc["paths"].size(), 16u) << "a new endpoint needs its place in the OpenAPI document";
   // Every $ref points at something that exists.
   std::string text = doc.dump();
   std::regex ref("\"\\$ref\":\"#/components/(\\w+)/(\\w+)\"");
