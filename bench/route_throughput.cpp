@@ -33,7 +33,8 @@ struct Pair {
   ShelterId to;
 };
 
-/// The CSV's lines split at commas; a line that does not have `fields` numbers is an error naming it.
+/// The CSV's lines split at commas; a line that does not have `fields` numbers is an error naming
+/// it.
 std::vector<std::vector<double>> read_numbers(const std::string& path, std::size_t fields) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error(path + ": cannot open");
@@ -49,7 +50,8 @@ std::vector<std::vector<double>> read_numbers(const std::string& path, std::size
       if (end == cell.c_str() || *end != '\0') row.clear(), cells.setstate(std::ios::failbit);
     }
     if (row.size() != fields)
-      throw std::runtime_error(path + ":" + std::to_string(n) + ": expected " + std::to_string(fields) + " numbers");
+      throw std::runtime_error(path + ":" + std::to_string(n) + ": expected " +
+                               std::to_string(fields) + " numbers");
     rows.push_back(std::move(row));
   }
   if (rows.empty()) throw std::runtime_error(path + ": no rows");
@@ -60,18 +62,24 @@ std::vector<std::vector<double>> read_numbers(const std::string& path, std::size
 
 int main(int argc, char** argv) try {
   if (argc < 4) {
-    std::fprintf(stderr, "usage: route_throughput GRAPH SHELTERS.csv PAIRS.csv [--threads N] [--seconds S]\n");
+    std::fprintf(
+        stderr,
+        "usage: route_throughput GRAPH SHELTERS.csv PAIRS.csv [--threads N] [--seconds S]\n");
     return 2;
   }
   unsigned threads = 2;
   double seconds = 10;
   for (int i = 4; i + 1 < argc; i += 2) {
     const std::string_view a = argv[i];
-    if (a == "--threads") threads = static_cast<unsigned>(std::strtoul(argv[i + 1], nullptr, 10));
-    else if (a == "--seconds") seconds = std::strtod(argv[i + 1], nullptr);
-    else throw std::runtime_error("unknown option " + std::string(a));
+    if (a == "--threads")
+      threads = static_cast<unsigned>(std::strtoul(argv[i + 1], nullptr, 10));
+    else if (a == "--seconds")
+      seconds = std::strtod(argv[i + 1], nullptr);
+    else
+      throw std::runtime_error("unknown option " + std::string(a));
   }
-  if (threads == 0 || !(seconds > 0)) throw std::runtime_error("--threads and --seconds must be positive");
+  if (threads == 0 || !(seconds > 0))
+    throw std::runtime_error("--threads and --seconds must be positive");
 
   std::vector<Shelter> list;
   for (const auto& r : read_numbers(argv[2], 3)) {
@@ -83,7 +91,8 @@ int main(int argc, char** argv) try {
   std::vector<Pair> pairs;
   for (const auto& r : read_numbers(argv[3], 3))
     pairs.push_back({Location::from_lon_lat(r[0], r[1]), static_cast<ShelterId>(r[2])});
-  const auto shelters = routing::ShelterNodes::build(routing::Graph::open(argv[1]), spatial::Snapshot::build(1, list));
+  const auto shelters = routing::ShelterNodes::build(routing::Graph::open(argv[1]),
+                                                     spatial::Snapshot::build(1, list));
 
   std::atomic<bool> stop{false};
   std::atomic<std::uint64_t> routes{0}, walked{0};
@@ -105,9 +114,11 @@ int main(int argc, char** argv) try {
   stop = true;
   for (auto& t : pool) t.join();
   const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("routes=%llu seconds=%.2f threads=%u qps=%.1f walked=%.3f\n", static_cast<unsigned long long>(routes.load()),
-              took, threads, static_cast<double>(routes.load()) / took,
-              static_cast<double>(walked.load()) / static_cast<double>(std::max<std::uint64_t>(routes.load(), 1)));
+  std::printf("routes=%llu seconds=%.2f threads=%u qps=%.1f walked=%.3f\n",
+              static_cast<unsigned long long>(routes.load()), took, threads,
+              static_cast<double>(routes.load()) / took,
+              static_cast<double>(walked.load()) /
+                  static_cast<double>(std::max<std::uint64_t>(routes.load(), 1)));
   return 0;
 } catch (const std::exception& e) {
   std::fprintf(stderr, "route_throughput: %s\n", e.what());

@@ -340,10 +340,9 @@ std::vector<NearestHit> to_hits(std::vector<Cand>& c, const std::vector<Shelter>
     // trigonometry and no access to the Shelter record.
     const Vec3& v = *x.v;
     const double sin_l = o.x * v.y - o.y * v.x, cos_l = o.x * v.x + o.y * v.y;
-    const double r = std::sqrt(sin_l * sin_l + cos_l * cos_l);
-    const double bearing =
-        r > 0.0 ? detail::bearing(from, detail::reduced(v), sin_l / r, cos_l / r) : detail::bearing(from, detail::reduced(v), 0.0, 1.0);
-    hits.push_back({&all[x.pos], x.d, bearing});
+    const double r = std::sqrt(sin_l * sin_l + cos_l * cos_l);  // 0: a point on the axis, dlon 0
+    hits.push_back({&all[x.pos], x.d,
+                    detail::bearing(from, detail::reduced(v), r > 0.0 ? sin_l / r : 0.0, r > 0.0 ? cos_l / r : 1.0)});
   }
   return hits;
 }
