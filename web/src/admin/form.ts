@@ -46,7 +46,7 @@ export function valuesOf(s: Shelter): Values {
 export interface ShelterForm {
   form: HTMLFormElement;
   fields: Record<string, Field>;
-  /** Shows an error from the server where it belongs; returns false when it is not about a field. */
+  /** Shows an error where it belongs: next to the field the server named, else above the buttons. */
   showError(e: unknown): void;
 }
 

@@ -22,6 +22,14 @@ export interface Ctx {
   current(): boolean;
 }
 
+/** The screens by path (a shelter's page, /admin/shelters/ID, is matched apart); anything else is the list. */
+const SCREENS: Record<string, { render: (ctx: Ctx) => void; nav: string }> = {
+  '/admin/new': { render: renderCreate, nav: 'shelters' },
+  '/admin/import': { render: renderImport, nav: 'import' },
+  '/admin/reports': { render: renderReports, nav: 'reports' },
+  '/admin/audit': { render: renderAudit, nav: 'audit' },
+};
+
 let session: Session | null = null;
 let renderSeq = 0;
 let signedOutNote: string | null = null;
@@ -65,14 +73,10 @@ function render(): void {
   const ctx: Ctx = { session, root: view, go, current: () => seq === renderSeq };
   const path = location.pathname.replace(/\/+$/, '') || '/admin';
   const shelter = /^\/admin\/shelters\/(\d+)$/.exec(path);
-  let name = 'shelters';
+  const screen = SCREENS[path];
   if (shelter) renderShelterPage(ctx, Number(shelter[1]));
-  else if (path === '/admin/new') renderCreate(ctx);
-  else if (path === '/admin/import') (name = 'import'), renderImport(ctx);
-  else if (path === '/admin/reports') (name = 'reports'), renderReports(ctx);
-  else if (path === '/admin/audit') (name = 'audit'), renderAudit(ctx);
-  else renderShelterList(ctx);
-  setNav(name);
+  else (screen?.render ?? renderShelterList)(ctx);
+  setNav(screen?.nav ?? 'shelters');
   const h1 = view.querySelector('h1');
   document.title = `${h1?.textContent ?? 'Admin'} · Rifugio admin`;
   // Each screen change moves focus to its heading, so keyboard and screen
