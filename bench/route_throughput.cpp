@@ -7,8 +7,13 @@
 //
 // SHELTERS.csv: "id,lon,lat" lines (the shelters of the register served over
 // HTTP, same ids). PAIRS.csv: "origin_lon,origin_lat,shelter_id" lines.
-// Prints one line: "routes=N seconds=S threads=T qps=Q walked=W", W the pairs
-// answered with a walking route (the others: off the graph or unreachable).
+// Prints one line: "routes=N seconds=S threads=T qps=Q cpu_s=C walked=W": C
+// the CPU seconds the process used (on a shared machine routes per CPU
+// second compare fairly where routes per second depend on the share of the
+// cores a process gets), W the share of pairs answered with a walking route
+// (the others: off the graph or unreachable).
+
+#include <sys/resource.h>
 
 #include <atomic>
 #include <chrono>
@@ -94,6 +99,13 @@ int main(int argc, char** argv) try {
   const auto shelters = routing::ShelterNodes::build(routing::Graph::open(argv[1]),
                                                      spatial::Snapshot::build(1, list));
 
+  auto cpu_s = [] {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+  };
+  const double cpu0 = cpu_s();
   std::atomic<bool> stop{false};
   std::atomic<std::uint64_t> routes{0}, walked{0};
   std::vector<std::thread> pool;
@@ -114,9 +126,9 @@ int main(int argc, char** argv) try {
   stop = true;
   for (auto& t : pool) t.join();
   const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("routes=%llu seconds=%.2f threads=%u qps=%.1f walked=%.3f\n",
+  std::printf("routes=%llu seconds=%.2f threads=%u qps=%.1f cpu_s=%.2f walked=%.3f\n",
               static_cast<unsigned long long>(routes.load()), took, threads,
-              static_cast<double>(routes.load()) / took,
+              static_cast<double>(routes.load()) / took, cpu_s() - cpu0,
               static_cast<double>(walked.load()) /
                   static_cast<double>(std::max<std::uint64_t>(routes.load(), 1)));
   return 0;
