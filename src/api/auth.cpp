@@ -131,9 +131,10 @@ Response Writer::sign_in(const Request& req) {
   std::lock_guard lock(mutex_);
   auto user = ok ? store_->user(name) : std::nullopt;
   if (!user) throw ApiError(ErrorCode::unauthorized, "wrong user name or password");
-  // The failure counted above was this success. A shared address (an office
-  // behind one NAT) keeps its count: one valid account must not reset it.
+  // The failure counted above was this success. The address keeps its other
+  // failures: one valid account must not let it go on guessing others.
   throttle_.succeeded(by_user);
+  if (!req.peer.empty()) throttle_.forgive_one(by_peer);
   auto issued = start_session(*store_, user->name, now_utc());
   Response r = json_answer(session_json(*user, issued.record));
   r.headers.emplace_back("Set-Cookie", set_cookie(issued.id, kSessionSeconds));

@@ -46,4 +46,11 @@ void SignInThrottle::failed(const std::string& key, UnixTime now) {
 
 void SignInThrottle::succeeded(const std::string& key) { failures_.erase(key); }
 
+void SignInThrottle::forgive_one(const std::string& key) {
+  auto it = failures_.find(key);
+  if (it == failures_.end()) return;
+  it->second.pop_back();
+  if (it->second.empty()) failures_.erase(it);
+}
+
 }  // namespace rifugio::api

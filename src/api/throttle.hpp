@@ -7,7 +7,7 @@
 // Usage (api::Writer::sign_in):
 //   if (auto wait = throttle.wait("user:" + name, now)) -> 429, Retry-After: wait
 //   throttle.failed("user:" + name, now);   // before checking, so parallel guesses count
-//   ... password right: throttle.succeeded("user:" + name);
+//   ... password right: throttle.succeeded("user:" + name); throttle.forgive_one("peer:" + address);
 
 #include <cstddef>
 #include <cstdint>
@@ -43,6 +43,9 @@ class SignInThrottle {
   void failed(const std::string& key, UnixTime now);
   /// Forget the failures of `key` (a correct password).
   void succeeded(const std::string& key);
+  /// Take back the newest failure of `key`: an attempt counted in advance
+  /// that turned out right (for keys whose other failures must stay).
+  void forgive_one(const std::string& key);
 
  private:
   void forget_old(std::deque<UnixTime>& failures, UnixTime now) const;

@@ -72,6 +72,17 @@ TEST(Throttle, AgreesWithTheRuleOnRandomAttempts) {
   }
 }
 
+TEST(Throttle, ForgivingTakesBackTheNewestFailureOnly) {
+  SignInThrottle t;
+  for (int i = 0; i < 5; ++i) t.failed("a", 100 + i);
+  t.forgive_one("a");
+  EXPECT_EQ(t.wait("a", 104), 0) << "four failures left";
+  t.failed("a", 105);
+  EXPECT_EQ(t.wait("a", 105), 30);
+  t.forgive_one("nobody");  // no entry: nothing happens
+  EXPECT_EQ(t.wait("nobody", 105), 0);
+}
+
 TEST(Throttle, MemoryIsBounded) {
   SignInThrottle t({.max_keys = 100});
   for (int i = 0; i < 1000; ++i) t.failed("name" + std::to_string(i), 1000 + i);
