@@ -11,6 +11,7 @@
 
 #include "api/error.hpp"
 #include "api/params.hpp"
+#include "api/detail/write_common.hpp"
 #include "api/write.hpp"
 
 namespace rifugio::api {
@@ -18,26 +19,9 @@ namespace rifugio::api {
 namespace {
 
 using nlohmann::json;
+using namespace detail;
 
-constexpr std::size_t kMaxReason = 1000;
 constexpr std::size_t kQueueBatch = 500;
-
-Response json_answer(const json& j, int status = 200) {
-  Response r;
-  r.status = status;
-  r.headers = {{"Content-Type", "application/json"}, {"Cache-Control", "no-store"}};
-  r.body = j.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
-
-/// The body as a JSON object; an empty body is {} when `empty_ok`.
-json parse_body(const Request& req, bool empty_ok) {
-  if (empty_ok && req.body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
-  json j = json::parse(req.body, nullptr, false);
-  if (j.is_discarded() || !j.is_object())
-    throw ApiError(ErrorCode::invalid_body, "the body must be a JSON object (Content-Type: application/json)");
-  return j;
-}
 
 void only_fields(const json& body, std::initializer_list<std::string_view> known, std::string_view expected) {
   for (const auto& [field, value] : body.items())
@@ -81,24 +65,6 @@ std::string check_note(const json& body) {
   if (chars > kMaxNote)
     throw ApiError(ErrorCode::invalid_field, fmt::format("note: at most {} characters, got {}", kMaxNote, chars), "note");
   return note;
-}
-
-std::string optional_reason(const json& body) {
-  auto it = body.find("reason");
-  if (it == body.end() || it->is_null()) return "";
-  if (!it->is_string()) throw ApiError(ErrorCode::invalid_field, "reason: a string, or absent", "reason");
-  if (it->get_ref<const std::string&>().size() > kMaxReason)
-    throw ApiError(ErrorCode::invalid_field, fmt::format("reason: at most {} bytes", kMaxReason), "reason");
-  return it->get<std::string>();
-}
-
-std::int64_t int_param(const std::string& name, const std::string& v, std::int64_t lo, std::int64_t hi) {
-  std::int64_t n = 0;
-  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (ec != std::errc{} || p != v.data() + v.size() || n < lo || n > hi)
-    throw ApiError(ErrorCode::invalid_parameter,
-                   fmt::format("{}: must be a whole number from {} to {}, got '{}'", name, lo, hi, v), name);
-  return n;
 }
 
 /// The status a confirmed report sets.

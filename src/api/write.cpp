@@ -32,7 +32,8 @@ Response json_answer(const json& j, int status) {
   return r;
 }
 
-json parse_body(const Request& req) {
+json parse_body(const Request& req, bool empty_ok) {
+  if (empty_ok && req.body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
   json j = json::parse(req.body, nullptr, false);
   if (j.is_discarded() || !j.is_object())
     throw ApiError(ErrorCode::invalid_body, "the body must be a JSON object (Content-Type: application/json)");
@@ -45,6 +46,15 @@ std::string require_string(const json& body, const std::string& field, std::size
     throw ApiError(ErrorCode::invalid_field, fmt::format("{}: required, a non-empty string", field), field);
   if (it->get<std::string>().size() > max)
     throw ApiError(ErrorCode::invalid_field, fmt::format("{}: at most {} bytes", field, max), field);
+  return it->get<std::string>();
+}
+
+std::string optional_reason(const json& body) {
+  auto it = body.find("reason");
+  if (it == body.end() || it->is_null()) return "";
+  if (!it->is_string()) throw ApiError(ErrorCode::invalid_field, "reason: a string, or absent", "reason");
+  if (it->get_ref<const std::string&>().size() > kMaxReason)
+    throw ApiError(ErrorCode::invalid_field, fmt::format("reason: at most {} bytes", kMaxReason), "reason");
   return it->get<std::string>();
 }
 

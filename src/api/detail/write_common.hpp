@@ -1,5 +1,5 @@
 #pragma once
-// Pieces shared by the write API's sources (write.cpp, auth.cpp).
+// Pieces shared by the write API's sources (write*.cpp, auth.cpp, reports.cpp).
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -13,11 +13,16 @@ namespace rifugio::api::detail {
 /// A JSON answer that no cache keeps.
 Response json_answer(const nlohmann::json& j, int status = 200);
 
-/// The body as a JSON object; 400 invalid_body otherwise.
-nlohmann::json parse_body(const Request& req);
+/// The body as a JSON object; 400 invalid_body otherwise. With `empty_ok`, an
+/// empty (or blank) body is {}.
+nlohmann::json parse_body(const Request& req, bool empty_ok = false);
 
 /// body["reason"]: a non-empty string of at most 1000 bytes; 422 naming it otherwise.
 std::string require_reason(const nlohmann::json& body);
+
+/// body["reason"] when given: a string of at most 1000 bytes ("" when absent
+/// or null); 422 naming it otherwise.
+std::string optional_reason(const nlohmann::json& body);
 
 /// A required string field of at most `max` bytes; 422 naming it otherwise.
 std::string require_string(const nlohmann::json& body, const std::string& field, std::size_t max);
