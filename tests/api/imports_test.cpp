@@ -33,6 +33,10 @@ class Imports : public WriteApi {
  protected:
   void SetUp() override {
     WriteApi::SetUp();
+    // Uploads go to the temp folder: this test's own, so counting its
+    // folders is not disturbed by tests running beside it (ctest -j2).
+    fs::create_directories(dir.path() / "tmp");
+    setenv("TMPDIR", (dir.path() / "tmp").c_str(), 1);
     fs::create_directories(mappings);
     std::ofstream(mappings / "up.json") << kMapping;
     std::ofstream(mappings / "two.json")
