@@ -80,6 +80,7 @@ demo: import-demo
 	  if command -v tilemaker >/dev/null; then $(RIFUGIO) tiles build "$(OSM_EXTRACT)" -o $(TILES); \
 	  else echo "tilemaker is missing (apt-get install -y tilemaker): the map shows country outlines only"; fi; fi
 	@echo "Rifugio on http://127.0.0.1:$(PORT)/  (register: $(DB); stop with Ctrl-C)"
+	@echo "Staff page: http://127.0.0.1:$(PORT)/admin  (an account first: $(RIFUGIO) --db $(DB) user add NAME --role admin --password-stdin)"
 	$(RIFUGIO) --db $(DB) serve --port $(PORT) --static web/dist $$([ -f $(GRAPH) ] && echo --graph $(GRAPH)) $$([ -f $(TILES) ] && echo --tiles $(TILES))
 
 bench: build
