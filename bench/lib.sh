@@ -19,3 +19,17 @@ free_port() {
   echo "no free port found on 127.0.0.1" >&2
   return 1
 }
+
+# Sets pg_user and as_pg (runs a command as that user). initdb refuses to run
+# as root: as root, use the postgres system user (the Debian package creates
+# it; otherwise a system user made for this).
+pg_as_user() {
+  if [ "$(id -u)" = 0 ]; then
+    pg_user=postgres
+    id "$pg_user" >/dev/null 2>&1 || { pg_user=rifugio-bench; id "$pg_user" >/dev/null 2>&1 || useradd --system --no-create-home "$pg_user"; }
+    as_pg() { runuser -u "$pg_user" -- "$@"; }
+  else
+    pg_user=$(id -un)
+    as_pg() { "$@"; }
+  fi
+}

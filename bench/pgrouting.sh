@@ -45,14 +45,7 @@ command -v osmium >/dev/null || missing+=(osmium-tool)
 command -v wrk >/dev/null || missing+=(wrk)
 install_missing "${missing[@]}"
 
-# initdb refuses to run as root: use the postgres system user.
-if [ "$(id -u)" = 0 ]; then
-  pg_user=postgres
-  id "$pg_user" >/dev/null 2>&1 || { pg_user=rifugio-bench; id "$pg_user" >/dev/null 2>&1 || useradd --system --no-create-home "$pg_user"; }
-  as_pg() { runuser -u "$pg_user" -- "$@"; }
-else
-  as_pg() { "$@"; }
-fi
+pg_as_user
 
 work=$(mktemp -d)
 chmod 755 "$work"

@@ -30,15 +30,7 @@ missing=()
 [ -f /usr/share/postgresql/15/extension/postgis.control ] || missing+=(postgresql-15-postgis-3)
 install_missing "${missing[@]}"
 
-# initdb refuses to run as root: use the postgres system user (the Debian
-# package creates it; otherwise a system user made for this).
-if [ "$(id -u)" = 0 ]; then
-  pg_user=postgres
-  id "$pg_user" >/dev/null 2>&1 || { pg_user=rifugio-bench; id "$pg_user" >/dev/null 2>&1 || useradd --system --no-create-home "$pg_user"; }
-  as_pg() { runuser -u "$pg_user" -- "$@"; }
-else
-  as_pg() { "$@"; }
-fi
+pg_as_user
 
 work=$(mktemp -d)
 chmod 755 "$work"
